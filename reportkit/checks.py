@@ -1,0 +1,107 @@
+"""The arithmetic the form promises, checked; every result is a row, a failure a finding.
+
+Identities come from :data:`reportkit.schema.IDENTITIES`. A check whose terms include a
+blank cell cannot be decided: it is recorded with ``passed`` missing (NA) and
+``status = "missing"``, never counted as a failure and never filled in with a zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from reportkit import schema
+
+CellKey = tuple[str, str, str]
+_TOLERANCE = 1e-6
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """One identity evaluated on one report (or one pair of reports, across years)."""
+
+    report_id: str
+    check: str
+    subject: str
+    expected: float
+    actual: float
+    passed: bool | None
+    status: str  # "passed" | "failed" | "missing"
+
+
+def _sum(values: Mapping[CellKey, float], keys: Iterable[CellKey]) -> float:
+    total = 0.0
+    for key in keys:
+        v = values.get(key, math.nan)
+        if math.isnan(v):
+            return math.nan
+        total += v
+    return total
+
+
+def _result(report_id: str, check: str, subject: str, expected: float,
+            actual: float) -> CheckResult:
+    if math.isnan(expected) or math.isnan(actual):
+        return CheckResult(report_id, check, subject, expected, actual, None, "missing")
+    ok = abs(expected - actual) <= _TOLERANCE
+    return CheckResult(report_id, check, subject, expected, actual, ok,
+                       "passed" if ok else "failed")
+
+
+def check_report(report_id: str, template: str,
+                 values: Mapping[CellKey, float]) -> list[CheckResult]:
+    """Every identity of the schema on one report's values (keyed (table, row, column))."""
+    results: list[CheckResult] = []
+    for ident in schema.IDENTITIES:
+        rows = schema.rows_for(template, ident.table)
+        if not any((ident.table, r.key, r.columns[0]) in values for r in rows):
+            continue  # the table was not found; its absence is reported as a problem
+        row_keys = {r.key for r in rows}
+        if ident.axis == "rows":
+            left = [k for k in ident.left if k in row_keys]
+            right = [k for k in ident.right if k in row_keys]
+            for column in rows[0].columns:
+                results.append(_result(
+                    report_id, ident.name, f"{ident.table}/{column}",
+                    _sum(values, ((ident.table, k, column) for k in left)),
+                    _sum(values, ((ident.table, k, column) for k in right))))
+        else:
+            for row in rows:
+                results.append(_result(
+                    report_id, ident.name, f"{ident.table}/{row.key}",
+                    _sum(values, ((ident.table, row.key, c) for c in ident.left)),
+                    _sum(values, ((ident.table, row.key, c) for c in ident.right))))
+    return results
+
+
+@dataclass(frozen=True, slots=True)
+class YearEntry:
+    """What the cross-year check needs of one report."""
+
+    report_id: str
+    agency: str
+    year: int | None
+    values: Mapping[CellKey, float]
+
+
+def check_across_years(entries: Iterable[YearEntry]) -> list[CheckResult]:
+    """``carried_forward`` of year N equals ``carried_over`` of year N+1, per column, for
+    each agency with both years in the corpus. The row is filed under the later report."""
+    table, forward, over = schema.CROSS_YEAR
+    by_key: dict[tuple[str, int], YearEntry] = {}
+    for e in entries:
+        if e.agency and e.year is not None:
+            by_key.setdefault((e.agency, e.year), e)
+    results: list[CheckResult] = []
+    for (agency, year), later in sorted(by_key.items()):
+        earlier = by_key.get((agency, year - 1))
+        if earlier is None:
+            continue
+        for column in schema.REQUEST_COLUMNS:
+            results.append(_result(
+                later.report_id, "carried_across_years",
+                f"{table}/{column} {year - 1}→{year} ({earlier.report_id})",
+                earlier.values.get((table, forward, column), math.nan),
+                later.values.get((table, over, column), math.nan)))
+    return results

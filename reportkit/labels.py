@@ -1,0 +1,85 @@
+"""Label normalisation and label-to-key mapping, driven by :mod:`reportkit.schema`.
+
+Labels in real reports differ from the template in width (full/half), spaces and line
+breaks, punctuation and numbering ("（三）", "3.", "三、"). :func:`normalize` removes all of
+that once, so that matching is a plain comparison against the schema's phrases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from reportkit import schema
+
+_WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_ENUMERATOR = re.compile(
+    r"^(?:[(（]\s*[一二三四五六七八九十\d]+\s*[)）]"  # （三） (3)
+    r"|[一二三四五六七八九十]+[、.．]"  # 三、
+    r"|\d+[.、．)）](?!\d)"  # 3.  3、 3)
+    r"|第[一二三四五六七八九十]+部分[、.]?)"
+)
+_PUNCT_CATEGORIES = ("P", "S")
+_PUNCT_TABLE: dict[int, None] = {}
+
+
+def _is_punct(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in _PUNCT_CATEGORIES
+
+
+def normalize(text: str) -> str:
+    """Fold width (NFKC), drop whitespace, numbering prefixes and punctuation.
+
+    >>> normalize("（三）不予公开")
+    '不予公开'
+    >>> normalize("3. 危及“三安全一稳定”")
+    '危及三安全一稳定'
+    """
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    while True:
+        stripped = _ENUMERATOR.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return "".join(ch for ch in text if not _is_punct(ch))
+
+
+def phrase_matches(phrase: str, normalized: str) -> bool:
+    """True when a schema phrase matches a normalised label (``=X`` means equality)."""
+    if phrase.startswith("="):
+        return normalized == phrase[1:]
+    return phrase in normalized
+
+
+def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.Row | None:
+    """The schema row named by a table row's label cells, most specific cell first.
+
+    Label cells are tried from the last (the most specific: "1.属于国家秘密" beats its
+    group "（三）不予公开") to the first; the first cell that a row's phrase matches wins.
+    """
+    rows = tuple(rows)
+    for cell in reversed(label_cells):
+        norm = normalize(cell)
+        if not norm:
+            continue
+        for row in rows:
+            if any(phrase_matches(p, norm) for p in row.phrases):
+                return row
+    return None
+
+
+def match_column(text: str, columns: Iterable[schema.Column]) -> schema.Column | None:
+    """The schema column whose phrase matches a header cell, or None."""
+    norm = normalize(text)
+    if not norm:
+        return None
+    for col in columns:
+        if any(phrase_matches(p, norm) for p in col.phrases):
+            return col
+    return None
+
+
+def contains_any(normalized_text: str, phrases: Iterable[str]) -> bool:
+    """True when any phrase occurs in already-normalised text."""
+    return any(phrase_matches(p, normalized_text) for p in phrases)

@@ -1,0 +1,163 @@
+"""One report file → a :class:`Report`: metadata, canonical values, checks, status."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reportkit import metadata, schema
+from reportkit.checks import CellKey, CheckResult, check_report
+from reportkit.document import Document
+from reportkit.errors import ReportError
+from reportkit.read import read_document
+from reportkit.tables import find_parts
+from reportkit.values import (PART_NAMES, Extraction, Value, extract_proactive,
+                              extract_requests, extract_review)
+
+STATUSES = ("ok", "partial", "failed", "not_a_report", "duplicate")
+VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw"]
+CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
+
+
+@dataclass
+class Report:
+    """A parsed report: who, when, which template, its values and the checks on them."""
+
+    report_id: str
+    source_path: str
+    sha256: str
+    agency: str = ""
+    agency_short: str = ""
+    region: str = ""
+    year: int | None = None
+    template: str = ""
+    status: str = "failed"
+    error: str = ""
+    source_format: str = ""
+    encoding: str = ""
+    values: list[Value] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def n_checks_failed(self) -> int:
+        """How many identities this report fails (undecidable ones do not count)."""
+        return sum(1 for c in self.checks if c.passed is False)
+
+    def value_map(self) -> dict[CellKey, float]:
+        """Values keyed ``(table, row, column)``."""
+        return {(v.table, v.row, v.column): v.value for v in self.values}
+
+    def meta(self) -> dict[str, Any]:
+        """The report's row of ``reports.parquet``."""
+        return {
+            "report_id": self.report_id, "source_path": self.source_path,
+            "sha256": self.sha256, "agency": self.agency, "agency_short": self.agency_short,
+            "region": self.region, "year": self.year, "template": self.template,
+            "status": self.status, "error": self.error, "format": self.source_format,
+            "encoding": self.encoding, "n_values": sum(1 for v in self.values
+                                                       if v.value == v.value),
+            "n_checks_failed": self.n_checks_failed,
+            "ignored_rows": "; ".join(self.ignored),
+        }
+
+    @property
+    def values_frame(self) -> pd.DataFrame:
+        """The tidy frame: one row per cell of the template, NaN where blank."""
+        frame = pd.DataFrame(
+            [(self.report_id, v.table, v.row, v.column, v.value, v.raw) for v in self.values],
+            columns=VALUE_COLUMNS)
+        return frame.astype({"value": "float64"})
+
+    @property
+    def checks_frame(self) -> pd.DataFrame:
+        """The identity checks, one row each."""
+        frame = pd.DataFrame([(c.report_id, c.check, c.subject, c.expected, c.actual,
+                               c.passed, c.status) for c in self.checks], columns=CHECK_COLUMNS)
+        return frame.astype({"expected": "float64", "actual": "float64", "passed": "boolean"})
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table as a wide frame (rows × columns), in template order."""
+        frame = self.values_frame
+        frame = frame[frame["table"] == name]
+        order = [r.key for r in schema.rows_for(self.template or "2021", name)]
+        wide = frame.pivot(index="row", columns="column", values="value")
+        cols = list(dict.fromkeys(c for r in schema.rows_for(self.template or "2021", name)
+                                  for c in r.columns))
+        return wide.reindex(index=[o for o in order if o in wide.index],
+                            columns=[c for c in cols if c in wide.columns])
+
+
+def report_id_for(sha256: str) -> str:
+    """A report's id: the first 16 hex digits of its content hash."""
+    return sha256[:16]
+
+
+def parse_document(doc: Document, report: Report, year_hint: int | None = None) -> Report:
+    """Fill ``report`` from a read document: metadata, values, status, checks."""
+    report.source_format, report.encoding = doc.source_format, doc.encoding or ""
+    parts = find_parts(doc)
+    report.agency = report.agency or metadata.find_agency(doc)
+    report.agency_short = report.agency_short or metadata.short_name(report.agency)
+    report.year = report.year or year_hint or metadata.find_year(doc)
+    if not parts.rows:
+        text = doc.text()
+        if "政府信息公开" in text and "年度报告" in text:
+            raise ReportError("none of the tables (parts 二, 三, 四) was found: check that "
+                              "the file holds the whole report", "failed")
+        raise ReportError("this is not a 政府信息公开工作年度报告 (none of its tables is "
+                          "there)", "not_a_report")
+    report.template = metadata.decide_template(parts, report.year)
+    extractions: list[Extraction] = []
+    if "proactive" in parts.rows:
+        extractions.append(extract_proactive(parts.rows["proactive"], report.template))
+    if "requests" in parts.rows:
+        extractions.append(extract_requests(parts.rows["requests"], report.template))
+    if "review_litigation" in parts.rows:
+        extractions.append(extract_review(parts.rows["review_litigation"]))
+    problems = [f"{PART_NAMES[t]} ({schema.TABLE_LABELS[t]}) not found"
+                for t in parts.missing()]
+    for ex in extractions:
+        report.values.extend(ex.values)
+        problems.extend(ex.problems)
+        report.ignored.extend(ex.ignored)
+    report.status = "partial" if problems else "ok"
+    report.error = "; ".join(problems)
+    report.checks = check_report(report.report_id, report.template, report.value_map())
+    return report
+
+
+def parse_bytes(data: bytes, source_path: str = "", overrides: dict[str, Any] | None = None
+                ) -> Report:
+    """Parse a report from its bytes. Never raises for bad input: the returned report's
+    ``status`` and ``error`` say what went wrong."""
+    sha = hashlib.sha256(data).hexdigest()
+    report = Report(report_id_for(sha), source_path, sha)
+    for key, value in (overrides or {}).items():
+        if value not in (None, "") and hasattr(report, key):
+            setattr(report, key, value)
+    try:
+        doc = read_document(data, source_path)
+        parse_document(doc, report)
+    except ReportError as exc:
+        report.status, report.error = exc.status, str(exc)
+        report.values, report.checks = [], []
+    return report
+
+
+def parse(path: str | Path, overrides: dict[str, Any] | None = None) -> Report:
+    """Parse one report file (any supported format) into a :class:`Report`."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        sha = hashlib.sha256(b"").hexdigest()
+        report = Report(report_id_for(hashlib.sha256(str(path).encode()).hexdigest()),
+                        str(path), sha)
+        report.error = f"cannot read the file ({exc.strerror}): check the path and permissions"
+        return report
+    return parse_bytes(data, str(path), overrides)

@@ -1,0 +1,55 @@
+"""Plain text extracted from Word or PDF, in the two layouts seen in real reports.
+
+* **one cell a line** (text extracted from .docx): every cell starts with a tab; a line
+  without the tab continues the cell above (a label broken across lines); a blank line
+  ends the table row.
+* **one row a line** (text extracted from .doc or PDF): the row's cells separated by tabs.
+
+Other lines are paragraphs. Consecutive rows form one table until a paragraph intervenes.
+"""
+
+from __future__ import annotations
+
+from reportkit.document import Block, Document, Paragraph, Table
+
+
+def read_text(text: str) -> Document:
+    """Split decoded report text into paragraphs and tables."""
+    blocks: list[Block] = []
+    table: Table | None = None
+    row: list[str] | None = None  # an open one-cell-a-line row
+
+    def close_row() -> None:
+        nonlocal row, table
+        if row is not None:
+            if table is None:
+                table = Table()
+                blocks.append(table)
+            table.rows.append(row)
+            row = None
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip("\n")
+        if "\t" in line:
+            head, _, rest = line.partition("\t")
+            if not head and "\t" not in rest:  # one cell a line
+                if row is None:
+                    row = []
+                row.append(rest)
+                continue
+            close_row()
+            if table is None:
+                table = Table()
+                blocks.append(table)
+            table.rows.append(line.split("\t"))
+            continue
+        if not line.strip(" "):  # NBSP-only lines are cell content, not row breaks
+            close_row()
+            continue
+        if row is not None:  # a cell broken across lines
+            row[-1] += "\n" + line
+            continue
+        table = None
+        blocks.append(Paragraph(line.strip()))
+    close_row()
+    return Document(blocks, source_format="text")

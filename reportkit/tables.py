@@ -1,0 +1,66 @@
+"""Finding parts 二, 三 and 四 in a document.
+
+A table's own content says which part it is (:data:`reportkit.schema.PART_MARKERS`); a
+fragment too small to say (the rest of a table after a page break, a header row on its
+own) belongs to the part whose heading ("二、主动公开政府信息情况", with or without its
+numeral) or table precedes it. Tables of one part are joined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportkit import schema
+from reportkit.document import Document, Paragraph, Table
+from reportkit.labels import contains_any, normalize
+
+_HEADING_MAX_CHARS = 40
+
+
+@dataclass
+class Parts:
+    """The rows of each part's table(s), keyed by table name; absent parts are missing."""
+
+    rows: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    def missing(self) -> list[str]:
+        """Table names with no rows found, in template order."""
+        return [t for t in schema.TABLES if not self.rows.get(t)]
+
+
+def heading_part(text: str) -> str | None:
+    """The part a short paragraph heads ('proactive', …, 'end'), or None for prose."""
+    norm = normalize(text)
+    if not norm or len(norm) > _HEADING_MAX_CHARS:
+        return None
+    for part, phrases in schema.PART_HEADINGS.items():
+        if contains_any(norm, phrases):
+            return part
+    return None
+
+
+def content_part(table: Table) -> str | None:
+    """The part a table's content belongs to, judged by its cells alone."""
+    norm = normalize("".join("".join(r) for r in table.rows[:60]))
+    for part, phrases in schema.PART_MARKERS.items():
+        if contains_any(norm, phrases):
+            return part
+    return None
+
+
+def find_parts(doc: Document) -> Parts:
+    """Assign each table of ``doc`` to part 二, 三 or 四 and collect its rows."""
+    parts = Parts()
+    context: str | None = None
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            part = heading_part(block.text)
+            if part is not None:
+                context = None if part == "end" else part
+            continue
+        part = content_part(block) or context
+        if part is None:
+            continue
+        context = part  # a fragment that follows (a page break) continues this part
+        parts.rows.setdefault(part, []).extend(block.rows)
+    return parts
