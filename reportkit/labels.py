@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 from reportkit import schema
@@ -21,11 +22,23 @@ _ENUMERATOR = re.compile(
     r"|第[一二三四五六七八九十]+部分[、.]?)"
 )
 _PUNCT_CATEGORIES = ("P", "S")
-_PUNCT_TABLE: dict[int, None] = {}
+_CACHED_MAX_CHARS = 80  # labels repeat across reports; whole-table texts do not
 
 
 def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in _PUNCT_CATEGORIES
+
+
+class _PunctTable(dict):
+    """``str.translate`` table that drops punctuation and symbols, filled on first sight."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if _is_punct(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_PUNCT_TABLE = _PunctTable()
 
 
 def normalize(text: str) -> str:
@@ -36,13 +49,22 @@ def normalize(text: str) -> str:
     >>> normalize("3. 危及“三安全一稳定”")
     '危及三安全一稳定'
     """
+    if len(text) <= _CACHED_MAX_CHARS:
+        return _normalize_cached(text)
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
     while True:
         stripped = _ENUMERATOR.sub("", text, count=1)
         if stripped == text:
             break
         text = stripped
-    return "".join(ch for ch in text if not _is_punct(ch))
+    return text.translate(_PUNCT_TABLE)
+
+
+_normalize_cached = lru_cache(maxsize=16384)(_normalize)
 
 
 def phrase_matches(phrase: str, normalized: str) -> bool:
