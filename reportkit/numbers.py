@@ -18,6 +18,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _NUMBER = re.compile(
@@ -37,10 +38,17 @@ class Cell:
 
 
 BLANK = Cell(math.nan, "blank")
+_CACHED_MAX_CHARS = 40  # figures and short labels repeat across reports
 
 
 def read_cell(text: str) -> Cell | None:
     """The cell as a value, or None when it is text (a label) rather than a value."""
+    if len(text) <= _CACHED_MAX_CHARS:
+        return _read_cell_cached(text)
+    return _read_cell(text)
+
+
+def _read_cell(text: str) -> Cell | None:
     if not text:
         return BLANK
     s = _WS.sub("", text)
@@ -59,6 +67,9 @@ def read_cell(text: str) -> Cell | None:
     if s in _ZERO_TOKENS:
         return Cell(0.0, "zero_word")
     return None
+
+
+_read_cell_cached = lru_cache(maxsize=16384)(_read_cell)
 
 
 def is_value(text: str) -> bool:
