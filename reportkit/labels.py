@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from reportkit import schema
 
@@ -81,14 +81,39 @@ def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.
     group "（三）不予公开") to the first; the first cell that a row's phrase matches wins.
     """
     rows = tuple(rows)
+    ids = tuple(map(id, rows))
     for cell in reversed(label_cells):
         norm = normalize(cell)
         if not norm:
             continue
-        for row in rows:
-            if any(phrase_matches(p, norm) for p in row.phrases):
-                return row
+        row = _first_matching_row(norm, rows, ids)
+        if row is not None:
+            return row
     return None
+
+
+# (normalised label, ids of the candidate rows) -> (the candidate rows, the match). The
+# candidates are kept with the answer so that their ids cannot be reused while cached.
+_ROW_MATCHES: dict[tuple[str, tuple[int, ...]],
+                   tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
+_ROW_MATCHES_MAX = 50_000
+
+
+def _first_matching_row(norm: str, rows: tuple[schema.Row, ...],
+                        ids: tuple[int, ...]) -> schema.Row | None:
+    key = (norm, ids)
+    hit = _ROW_MATCHES.get(key)
+    if hit is not None:
+        return hit[1]
+    found = None
+    for row in rows:
+        if any(phrase_matches(p, norm) for p in row.phrases):
+            found = row
+            break
+    if len(_ROW_MATCHES) >= _ROW_MATCHES_MAX:
+        _ROW_MATCHES.clear()
+    _ROW_MATCHES[key] = (rows, found)
+    return found
 
 
 def match_column(text: str, columns: Iterable[schema.Column]) -> schema.Column | None:
