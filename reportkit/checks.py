@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from reportkit import schema
 
@@ -32,9 +33,10 @@ class CheckResult:
 
 def _sum(values: Mapping[CellKey, float], keys: Iterable[CellKey]) -> float:
     total = 0.0
+    get = values.get
     for key in keys:
-        v = values.get(key, math.nan)
-        if math.isnan(v):
+        v = get(key, math.nan)
+        if v != v:  # NaN
             return math.nan
         total += v
     return total
@@ -49,29 +51,47 @@ def _result(report_id: str, check: str, subject: str, expected: float,
                        "passed" if ok else "failed")
 
 
+# One identity's terms for one template: the cells whose presence says the table was
+# found, and (subject, left cells, right cells) per column or row.
+_Terms = tuple[str, tuple[CellKey, ...], tuple[tuple[str, tuple[CellKey, ...],
+                                                      tuple[CellKey, ...]], ...]]
+
+
+@cache
+def _plan(template: str) -> tuple[_Terms, ...]:
+    """Every identity of the schema spelled out as cell keys for ``template``."""
+    plan: list[_Terms] = []
+    for ident in schema.IDENTITIES:
+        rows = schema.rows_for(template, ident.table)
+        presence = tuple((ident.table, r.key, r.columns[0]) for r in rows)
+        row_keys = {r.key for r in rows}
+        terms = []
+        if ident.axis == "rows":
+            left = [k for k in ident.left if k in row_keys]
+            right = [k for k in ident.right if k in row_keys]
+            for column in (rows[0].columns if rows else ()):
+                terms.append((f"{ident.table}/{column}",
+                              tuple((ident.table, k, column) for k in left),
+                              tuple((ident.table, k, column) for k in right)))
+        else:
+            for row in rows:
+                terms.append((f"{ident.table}/{row.key}",
+                              tuple((ident.table, row.key, c) for c in ident.left),
+                              tuple((ident.table, row.key, c) for c in ident.right)))
+        plan.append((ident.name, presence, tuple(terms)))
+    return tuple(plan)
+
+
 def check_report(report_id: str, template: str,
                  values: Mapping[CellKey, float]) -> list[CheckResult]:
     """Every identity of the schema on one report's values (keyed (table, row, column))."""
     results: list[CheckResult] = []
-    for ident in schema.IDENTITIES:
-        rows = schema.rows_for(template, ident.table)
-        if not any((ident.table, r.key, r.columns[0]) in values for r in rows):
+    for name, presence, terms in _plan(template):
+        if not any(k in values for k in presence):
             continue  # the table was not found; its absence is reported as a problem
-        row_keys = {r.key for r in rows}
-        if ident.axis == "rows":
-            left = [k for k in ident.left if k in row_keys]
-            right = [k for k in ident.right if k in row_keys]
-            for column in rows[0].columns:
-                results.append(_result(
-                    report_id, ident.name, f"{ident.table}/{column}",
-                    _sum(values, ((ident.table, k, column) for k in left)),
-                    _sum(values, ((ident.table, k, column) for k in right))))
-        else:
-            for row in rows:
-                results.append(_result(
-                    report_id, ident.name, f"{ident.table}/{row.key}",
-                    _sum(values, ((ident.table, row.key, c) for c in ident.left)),
-                    _sum(values, ((ident.table, row.key, c) for c in ident.right))))
+        for subject, left, right in terms:
+            results.append(_result(report_id, name, subject, _sum(values, left),
+                                   _sum(values, right)))
     return results
 
 
