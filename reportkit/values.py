@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportkit import schema
 from reportkit.labels import match_column, match_row, normalize
@@ -64,12 +65,26 @@ def fit(cells: list[str], width: int) -> tuple[list[str], bool]:
     return cells[len(cells) - width:], False
 
 
-def _to_value(table: str, row: str, column: str, raw: str) -> Value:
+def _read_figure(raw: str) -> tuple[float, str, str]:
+    """``(value, unit, raw text stripped)`` of a value cell; NaN when it is not a value."""
     cell = read_cell(raw)
-    value = math.nan if cell is None else cell.value
-    if cell is not None and cell.unit == "元" and column == "amount_10k_yuan":
+    if cell is None:
+        return math.nan, "", raw.strip()
+    return cell.value, cell.unit, raw.strip()
+
+
+_read_figure_cached = lru_cache(maxsize=16384)(_read_figure)  # figures repeat
+
+
+def _figure(raw: str) -> tuple[float, str, str]:
+    return _read_figure_cached(raw) if len(raw) <= 40 else _read_figure(raw)
+
+
+def _to_value(table: str, row: str, column: str, raw: str) -> Value:
+    value, unit, stripped = _figure(raw)
+    if unit == "元" and column == "amount_10k_yuan":
         value = value / 10_000
-    return Value(table, row, column, value, raw.strip())
+    return Value(table, row, column, value, stripped)
 
 
 def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: list[str]) -> None:
@@ -79,10 +94,14 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
         out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has "
                             f"{sum(1 for c in cells if c.strip())} cells for "
                             f"{len(columns)} columns")
+    table, key, append = row.table, row.key, out.values.append
     for column, raw in zip(columns, fitted):
         if column.startswith("_"):
             continue
-        out.values.append(_to_value(row.table, row.key, column, raw))
+        value, unit, stripped = _figure(raw)
+        if unit == "元" and column == "amount_10k_yuan":
+            value = value / 10_000
+        append(Value(table, key, column, value, stripped))
 
 
 def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str],
