@@ -17,6 +17,10 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--out", required=True, help="output folder, e.g. data/processed")
     ing.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_SIZE_MB,
                      help=f"skip larger files as failed (default {DEFAULT_MAX_SIZE_MB:g})")
+    ing.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                     help="worker processes (default: one per core)")
+    ing.add_argument("--no-cache", action="store_true",
+                     help="parse every file again (and keep no cache in OUT/cache)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     run = sub.add_parser("run", help="ingest data/raw, then execute every notebook")
     run.add_argument("--config", help="YAML config for scheduled runs")
@@ -36,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _ingest(args: argparse.Namespace) -> int:
     try:
         corpus = ingest_paths(args.paths, args.out, max_size_mb=args.max_size_mb,
-                              progress=not args.quiet)
+                              progress=not args.quiet, jobs=args.jobs,
+                              cache=not args.no_cache)
     except UsageError as exc:
         print(f"reportkit ingest: {exc}", file=sys.stderr)
         return 2

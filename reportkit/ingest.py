@@ -4,23 +4,49 @@ Per file: size limit (checked before reading), content hash, duplicate detection
 Then the cross-year check (``carried_forward`` of N = ``carried_over`` of N+1) over the
 corpus. An optional ``manifest.csv`` (file, agency, agency_short, region, year) in a folder
 overrides what the text says for the files it names.
+
+At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
+back each chunk as compact Arrow batches, which the parent streams, in file order, into
+Parquet row groups and CSV (:class:`reportkit.store.CorpusWriter`), so the corpus is never
+held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.cache`)
+means a re-run parses only new or changed files, and writes nothing when nothing changed;
+its result is the same as a clean run's.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import math
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from reportkit import schema
+from reportkit.cache import CacheError, Entry, ParseCache, Piece, entry_key
 from reportkit.checks import YearEntry, check_across_years
 from reportkit.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
-from reportkit.store import Corpus, write_corpus
+from reportkit.store import (
+    CHECKS_SCHEMA,
+    VALUES_SCHEMA,
+    Corpus,
+    CorpusWriter,
+    StoredCorpus,
+    checks_batch,
+    columns_batch,
+    output_stats,
+    to_frame,
+)
 
 MANIFEST = "manifest.csv"
 DEFAULT_MAX_SIZE_MB = 50.0
@@ -28,6 +54,11 @@ REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short"
                   "year", "template", "status", "error", "format", "encoding", "n_values",
                   "n_checks_failed", "ignored_rows"]
 _MANIFEST_FIELDS = ("agency", "agency_short", "region", "year")
+#: Fewer files than this to parse are parsed in this process (a pool costs more).
+SERIAL_BELOW = 48
+_MAX_CHUNK = 64  # files per task sent to a worker
+_BATCH_ROWS = 65_536  # rows per Parquet row group written
+_TABLE, _FORWARD, _OVER = schema.CROSS_YEAR
 
 
 class UsageError(Exception):
@@ -56,9 +87,14 @@ def _skipped(rel: Path) -> bool:
 
 
 def read_manifests(files: Iterable[Path]) -> dict[Path, dict[str, Any]]:
-    """Overrides from every ``manifest.csv`` next to (or above) the given files."""
+    """Overrides from every ``manifest.csv`` next to (or above) the given files, keyed by
+    the resolved path of the file each row names."""
+    folders = {f.parent for f in files}
+    for folder in list(folders):
+        folders.update(folder.parents)
     overrides: dict[Path, dict[str, Any]] = {}
-    for folder in sorted({f.parent for f in files} | {p for f in files for p in f.parents}):
+    resolved: dict[Path, Path] = {}
+    for folder in sorted(folders):
         manifest = folder / MANIFEST
         if not manifest.is_file():
             continue
@@ -69,8 +105,32 @@ def read_manifests(files: Iterable[Path]) -> dict[Path, dict[str, Any]]:
                     continue
                 entry = {k: (line.get(k) or "").strip() for k in _MANIFEST_FIELDS}
                 entry["year"] = int(entry["year"]) if entry["year"].isdigit() else None
-                overrides[(folder / name).resolve()] = entry
+                overrides[resolve(folder / name, resolved)] = entry
     return overrides
+
+
+def resolve(path: Path, folders: dict[Path, Path]) -> Path:
+    """``path.resolve()``, resolving each folder once (``folders`` remembers them): for a
+    corpus of thousands of files in a few folders, far fewer system calls."""
+    name = path.name
+    if name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    parent = folders.get(path.parent)
+    if parent is None:
+        parent = folders[path.parent] = path.parent.resolve()
+    return parent / name
+
+
+def _unparsed(path: Path, error: str) -> Report:
+    report = Report(report_id_for(hashlib.sha256(str(path).encode()).hexdigest()),
+                    str(path), "")
+    report.error = error
+    return report
+
+
+def _too_big(path: Path, size: int, max_bytes: int) -> Report:
+    return _unparsed(path, f"the file is {size / 1e6:.0f} MB, over the "
+                           f"{max_bytes / 1e6:.0f} MB limit: raise --max-size-mb to read it")
 
 
 def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int) -> Report:
@@ -78,23 +138,17 @@ def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int) -> 
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            sha = hashlib.sha256(str(path).encode()).hexdigest()
-            report = Report(report_id_for(sha), str(path), "")
-            report.error = (f"the file is {size / 1e6:.0f} MB, over the "
-                            f"{max_bytes / 1e6:.0f} MB limit: raise --max-size-mb to read it")
-            return report
+            return _too_big(path, size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
-        report = Report(report_id_for(hashlib.sha256(str(path).encode()).hexdigest()),
-                        str(path), "")
-        report.error = f"cannot read the file ({exc.strerror}): check its permissions"
-        return report
+        return _unparsed(path, f"cannot read the file ({exc.strerror}): check its permissions")
     return parse_bytes(data, str(path), overrides)
 
 
 def iter_reports(files: list[Path], max_size_mb: float = DEFAULT_MAX_SIZE_MB,
                  progress: bool = True) -> Iterator[Report]:
-    """Parse ``files`` in order, marking later copies of the same content as duplicates."""
+    """Parse ``files`` in order, in this process, marking later copies of the same content
+    as duplicates (what :func:`ingest_paths` does, one :class:`Report` at a time)."""
     overrides = read_manifests(files)
     max_bytes = int(max_size_mb * 1e6)
     first_of: dict[str, str] = {}
@@ -104,55 +158,357 @@ def iter_reports(files: list[Path], max_size_mb: float = DEFAULT_MAX_SIZE_MB,
         report = parse_file(path, overrides.get(path.resolve()), max_bytes)
         if report.sha256 and report.sha256 in first_of:
             copies[report.sha256] = copies.get(report.sha256, 1) + 1
-            dup = Report(f"{report.report_id}-{copies[report.sha256]}", str(path),
-                         report.sha256, status="duplicate",
-                         error=f"same content as {first_of[report.sha256]}: counted once")
-            yield dup
+            yield _duplicate(report.report_id, str(path), report.sha256,
+                             copies[report.sha256], first_of[report.sha256])
             continue
         if report.sha256:
             first_of[report.sha256] = str(path)
         yield report
 
 
-def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
-                 max_size_mb: float = DEFAULT_MAX_SIZE_MB, progress: bool = True) -> Corpus:
-    """Parse every report under ``paths``; write Parquet/CSV to ``out_dir`` when given."""
-    files = find_files(paths)
-    value_rows: list[tuple] = []
-    check_rows: list[tuple] = []
-    metas: list[dict[str, Any]] = []
-    carry: list[YearEntry] = []
-    table, forward, over = schema.CROSS_YEAR
-    for report in iter_reports(files, max_size_mb, progress):
-        metas.append(report.meta())
-        value_rows.extend((report.report_id, v.table, v.row, v.column, v.value, v.raw)
-                          for v in report.values)
-        check_rows.extend(_check_tuple(c) for c in report.checks)
-        if report.values:
-            vm = {k: v for k, v in report.value_map().items()
-                  if k[0] == table and k[1] in (forward, over)}
-            carry.append(YearEntry(report.report_id, report.agency, report.year, vm))
-    cross = check_across_years(carry)
-    check_rows.extend(_check_tuple(c) for c in cross)
-    corpus = Corpus(_values_frame(value_rows), _reports_frame(metas, cross),
-                    _checks_frame(check_rows))
-    if out_dir is not None:
-        write_corpus(corpus, out_dir)
-    return corpus
+def _duplicate(report_id: str, path: str, sha256: str, copy: int, first: str) -> Report:
+    return Report(f"{report_id}-{copy}", path, sha256, status="duplicate",
+                  error=f"same content as {first}: counted once")
+
+
+# --- the work a worker does ------------------------------------------------------------------
 
 
 def _check_tuple(c: Any) -> tuple:
     return (c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status)
 
 
-def _values_frame(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=VALUE_COLUMNS)
-    return frame.astype({"value": "float64"})
+def _carry(report: Report) -> tuple[float, ...] | None:
+    """What the cross-year check needs of a report: carried_forward then carried_over, one
+    per request column (NaN where absent); None for a report without values."""
+    if not report.values:
+        return None
+    found = {(v.row, v.column): v.value for v in report.values
+             if v.table == _TABLE and v.row in (_FORWARD, _OVER)}
+    return tuple(found.get((row, c), math.nan) for row in (_FORWARD, _OVER)
+                 for c in schema.REQUEST_COLUMNS)
 
 
-def _checks_frame(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
-    return frame.astype({"expected": "float64", "actual": "float64", "passed": "boolean"})
+_CARRY_KEYS = tuple((_TABLE, row, c) for row in (_FORWARD, _OVER)
+                    for c in schema.REQUEST_COLUMNS)
+
+
+def _carry_map(carry: tuple[float, ...]) -> dict[tuple[str, str, str], float]:
+    return dict(zip(_CARRY_KEYS, carry))
+
+
+Parsed = tuple[dict[str, Any], tuple[float, ...] | None, int, int]
+
+
+def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
+                ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
+    """Parse a chunk of files; per file ``(meta, carry, n_values, n_checks)``, and all their
+    ``values`` and ``checks`` rows as two Arrow batches (compact to send between processes)."""
+    parsed: list[Parsed] = []
+    values: list[list[Any]] = [[] for _ in VALUE_COLUMNS]
+    checks: list[list[Any]] = [[] for _ in CHECK_COLUMNS]
+    for path, overrides in tasks:
+        report = parse_file(Path(path), overrides, max_bytes)
+        vs, cs = report.values, report.checks
+        values[0].extend([report.report_id] * len(vs))
+        for col, attr in zip(values[1:], ("table", "row", "column", "value", "raw")):
+            col.extend([getattr(v, attr) for v in vs])
+        for col, attr in zip(checks, CHECK_COLUMNS):
+            col.extend([getattr(c, attr) for c in cs])
+        parsed.append((report.meta(), _carry(report), len(vs), len(cs)))
+    return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))
+
+
+# --- the parent: plan, parse what is new, assemble in file order ----------------------------
+
+
+@dataclass(slots=True)
+class _Item:
+    """One input file and how its report will be had."""
+
+    path: Path
+    name: str
+    overrides: dict[str, Any] | None
+    stat: os.stat_result | None = None
+    key: str | None = None  # cache key, once the content hash is known
+    entry: Entry | None = None  # a cached parse
+    fixed: Report | None = None  # decided without reading (over the size limit)
+
+
+def _hash_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _plan(files: list[Path], overrides: dict[Path, dict[str, Any]], max_bytes: int,
+          store: ParseCache | None) -> list[_Item]:
+    """Stat every file; find the cached parse of those whose content is known."""
+    items: list[_Item] = []
+    rehash = store is not None and len(store) > 0
+    folders: dict[Path, Path] = {}
+    for path in files:
+        item = _Item(path, str(path),
+                     overrides.get(resolve(path, folders)) if overrides else None)
+        items.append(item)
+        try:
+            st = item.stat = path.stat()
+        except OSError:
+            continue  # the worker reports why it cannot be read
+        if st.st_size > max_bytes:
+            item.fixed = _too_big(path, st.st_size, max_bytes)
+            continue
+        if store is None:
+            continue
+        sha = store.known_sha(item.name, st)
+        if sha is None and rehash:
+            sha = _hash_file(path)
+            if sha is not None:
+                store.remember_stat(item.name, st, sha)
+        if sha is not None:
+            item.key = entry_key(sha, item.overrides)
+            item.entry = store.get(item.key)
+    return items
+
+
+def _fingerprint(items: list[_Item], max_bytes: int) -> str | None:
+    """What a run read and how: equal fingerprints, equal outputs. None when some file
+    could not be read (such a run is never skipped)."""
+    h = hashlib.sha256(f"{max_bytes}\n".encode())
+    for item in items:
+        if item.fixed is not None and item.stat is not None:
+            tag = f"big:{item.stat.st_size}"
+        elif item.key is not None:
+            tag = item.key
+        else:
+            return None
+        h.update(f"{item.name}\0{tag}\n".encode())
+    return h.hexdigest()
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _pool_context() -> Any:
+    # fork starts workers at once (the parent has imported everything); elsewhere spawn
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _parsed_stream(items: list[_Item], max_bytes: int, jobs: int | None
+                   ) -> Iterator[Iterator[tuple[dict[str, Any], tuple[float, ...] | None,
+                                                pa.Table, pa.Table]]]:
+    """Parse ``items`` (in a pool unless few or ``jobs == 1``); yields an iterator over
+    ``(meta, carry, values, checks)`` per item, in order."""
+    tasks = [(item.name, item.overrides) for item in items]
+    n_jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs is None and len(tasks) < SERIAL_BELOW:
+        n_jobs = 1
+    size = max(1, min(_MAX_CHUNK, math.ceil(len(tasks) / (n_jobs * 4))))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    work = partial(parse_chunk, max_bytes=max_bytes)
+    if n_jobs <= 1 or len(chunks) <= 1:
+        yield _unpack(map(work, chunks))
+        return
+    with _pool_context().Pool(min(n_jobs, len(chunks))) as pool:
+        yield _unpack(pool.imap(work, chunks))
+
+
+def _unpack(results: Iterable[tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]]
+            ) -> Iterator[tuple[dict[str, Any], tuple[float, ...] | None, list[Piece],
+                                list[Piece]]]:
+    for parsed, values, checks in results:
+        vt, ct = pa.Table.from_batches([values]), pa.Table.from_batches([checks])
+        v_off = c_off = 0
+        for meta, carry, n_values, n_checks in parsed:
+            yield meta, carry, [(vt, v_off, n_values)], [(ct, c_off, n_checks)]
+            v_off += n_values
+            c_off += n_checks
+
+
+def _count(pieces: list[Piece]) -> int:
+    return sum(n for _, _, n in pieces)
+
+
+class _MemorySink:
+    """Collects the streamed rows into frames (an ingest without an output folder)."""
+
+    def __init__(self) -> None:
+        self.values: list[pa.Table] = []
+        self.checks: list[pa.Table] = []
+
+    def write_values(self, data: pa.Table) -> None:
+        self.values.append(data)
+
+    def write_checks(self, data: pa.Table) -> None:
+        self.checks.append(data)
+
+    def commit(self, reports: pd.DataFrame) -> Corpus:
+        values = pa.concat_tables(self.values) if self.values else VALUES_SCHEMA.empty_table()
+        checks = pa.concat_tables(self.checks) if self.checks else CHECKS_SCHEMA.empty_table()
+        return Corpus(to_frame(values), reports, to_frame(checks))
+
+    def abort(self) -> None:
+        self.values, self.checks = [], []
+
+
+class _Assembler:
+    """Takes each file's report in file order: marks copies as duplicates, streams rows
+    to the sink in batches, keeps what the reports frame and cross-year check need."""
+
+    def __init__(self, sink: CorpusWriter | _MemorySink) -> None:
+        self.sink = sink
+        self.metas: list[dict[str, Any]] = []
+        self.carry: list[YearEntry] = []
+        self.first_of: dict[str, str] = {}
+        self.copies: dict[str, int] = {}
+        self.pending: dict[str, list[list[Any]]] = {"values": [], "checks": []}
+        self.pending_rows = 0
+        self.written = {"values": 0, "checks": 0}  # rows handed on so far
+
+    def add(self, path: str, meta: dict[str, Any], carry: tuple[float, ...] | None,
+            values: list[Piece], checks: list[Piece]) -> tuple[int, int] | None:
+        """Take one file's report; returns where its rows start in the outputs (values,
+        checks), or None for a duplicate."""
+        sha = meta["sha256"]
+        if sha and sha in self.first_of:
+            copy = self.copies[sha] = self.copies.get(sha, 1) + 1
+            self.metas.append(_duplicate(meta["report_id"], path, sha, copy,
+                                         self.first_of[sha]).meta())
+            return None
+        offsets = self.written["values"], self.written["checks"]
+        if sha:
+            self.first_of[sha] = path
+        meta = {**meta, "source_path": path}
+        self.metas.append(meta)
+        if carry is not None:
+            self.carry.append(YearEntry(meta["report_id"], meta["agency"], meta["year"],
+                                        _carry_map(carry)))
+        for name, pieces in (("values", values), ("checks", checks)):
+            pending = self.pending[name]
+            for table, offset, count in pieces:
+                if not count:
+                    continue
+                last = pending[-1] if pending else None
+                if last is not None and last[0] is table and last[1] + last[2] == offset:
+                    last[2] += count  # the next rows of the same table: one slice
+                else:
+                    pending.append([table, offset, count])
+                self.pending_rows += count
+                self.written[name] += count
+        if self.pending_rows >= _BATCH_ROWS:
+            self.flush()
+        return offsets
+
+    def flush(self) -> None:
+        for name, write in (("values", self.sink.write_values),
+                            ("checks", self.sink.write_checks)):
+            pieces = [table.slice(offset, count) for table, offset, count in self.pending[name]]
+            if len(pieces) == 1:
+                write(pieces[0])
+            elif pieces:
+                write(pa.concat_tables(pieces).combine_chunks())
+            self.pending[name] = []
+        self.pending_rows = 0
+
+    def finish(self, before_commit: Any = None) -> Any:
+        self.flush()
+        cross = check_across_years(self.carry)
+        if cross:
+            self.sink.write_checks(pa.Table.from_batches(
+                [checks_batch([_check_tuple(c) for c in cross])]))
+        reports = _reports_frame(self.metas, cross)
+        if before_commit is not None:
+            before_commit()
+        return self.sink.commit(reports)
+
+
+def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
+                 max_size_mb: float = DEFAULT_MAX_SIZE_MB, progress: bool = True,
+                 jobs: int | None = None, cache: bool = True) -> Corpus:
+    """Parse every report under ``paths``; write Parquet/CSV to ``out_dir`` when given.
+
+    ``jobs``: worker processes (default: one per core; small inputs are parsed in this
+    process). ``cache``: with ``out_dir``, keep a content-hash cache in ``out_dir/cache``
+    so a re-run parses only new or changed files. With ``out_dir`` the returned corpus
+    reads its frames from the written files when first used.
+    """
+    files = find_files(paths)
+    overrides = read_manifests(files)
+    max_bytes = int(max_size_mb * 1e6)
+    if out_dir is not None and not cache:
+        ParseCache.remove(out_dir)
+    use_cache = out_dir is not None and cache
+    try:
+        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs,
+                       ParseCache(out_dir) if use_cache else None)  # type: ignore[arg-type]
+    except CacheError:  # outputs changed under the cache: start over without it
+        assert out_dir is not None
+        ParseCache.remove(out_dir)
+        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs,
+                       ParseCache(out_dir))
+
+
+def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
+            out_dir: str | Path | None, max_bytes: int, progress: bool, jobs: int | None,
+            store: ParseCache | None) -> Corpus:
+    items = _plan(files, overrides, max_bytes, store)
+    live_paths = {item.name for item in items}
+    if store is not None and out_dir is not None \
+            and all(it.entry is not None or it.fixed is not None for it in items) \
+            and store.unchanged(_fingerprint(items, max_bytes)):
+        store.save(live_paths, None)  # nothing to write; keep what was learnt of the files
+        return StoredCorpus(out_dir)
+    todo = [it for it in items if it.entry is None and it.fixed is None]
+    sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
+                                        else _MemorySink())
+    bar = tqdm(total=len(items), desc="reports", unit="file",
+               disable=None if progress else True)
+    try:
+        with _parsed_stream(todo, max_bytes, jobs) as fresh:
+            assembler = _Assembler(sink)
+            for item in items:
+                if item.fixed is not None:
+                    assembler.add(item.name, item.fixed.meta(), None, [], [])
+                    bar.update()
+                    continue
+                if item.entry is not None:
+                    assert store is not None
+                    meta, carry = item.entry.meta, item.entry.carry
+                    values, checks = store.rows(item.entry)
+                else:
+                    meta, carry, values, checks = next(fresh)
+                    if store is not None and meta["sha256"]:
+                        item.key = entry_key(meta["sha256"], item.overrides)
+                        if item.stat is not None:
+                            store.remember_stat(item.name, item.stat, meta["sha256"])
+                at = assembler.add(item.name, meta, carry, values, checks)
+                if store is not None and item.key is not None and at is not None:
+                    store.record(item.key, meta, carry, at[0], _count(values), at[1],
+                                 _count(checks))
+                bar.update()
+            result = assembler.finish(before_commit=store.close if store else None)
+    except BaseException:
+        sink.abort()
+        if store is not None:
+            store.close()
+        raise
+    finally:
+        bar.close()
+    if out_dir is None:
+        return result
+    if store is not None:
+        store.save(live_paths, {"fingerprint": _fingerprint(items, max_bytes),
+                                "outputs": output_stats(out_dir)})
+    return StoredCorpus(out_dir)
 
 
 def _reports_frame(metas: list[dict[str, Any]], cross: list[Any]) -> pd.DataFrame:
@@ -172,10 +528,16 @@ def summary(corpus: Corpus) -> str:
     counts = reports["status"].value_counts()
     parts = [f"{counts.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "not_a_report",
                                                   "duplicate") if counts.get(s, 0)]
-    failed_checks = int((corpus.checks["passed"] == False).sum())  # noqa: E712
+    # n_checks_failed counts each report's failed identities, the cross-year ones included
+    failed_checks = int(reports["n_checks_failed"].sum())
     lines = [f"{len(reports)} files: " + ", ".join(parts or ["none"])
              + f"; {failed_checks} failed identity checks"]
     for row in reports.itertuples():
         if row.status != "ok" and row.error:
             lines.append(f"  {row.status}: {row.source_path}: {row.error}")
     return "\n".join(lines)
+
+
+__all__ = ["CHECK_COLUMNS", "DEFAULT_MAX_SIZE_MB", "REPORT_COLUMNS", "VALUE_COLUMNS", "Corpus",
+           "UsageError", "find_files", "ingest_paths", "iter_reports", "parse_chunk",
+           "parse_file", "read_manifests", "summary"]

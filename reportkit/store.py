@@ -1,15 +1,31 @@
-"""Parquet (and CSV for Excel) in and out: atomic writes, and ``load`` for notebooks."""
+"""Parquet (and CSV for Excel) in and out: streamed, atomic writes, and ``load`` for notebooks.
+
+``values`` and ``checks`` are written batch by batch (:class:`CorpusWriter`): Parquet row
+groups through :class:`pyarrow.parquet.ParquetWriter`, CSV lines formatted in Arrow exactly
+as ``pandas.DataFrame.to_csv`` formats them, so a corpus of any size is never held in memory
+whole. Every file goes to a temporary name first; all six are staged before any is renamed,
+so an interrupted run leaves the previous outputs as they were and no half file.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 FRAMES = ("values", "reports", "checks")
+OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
+VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw"]
+CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
+_CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") quotes these
 
 
 @dataclass
@@ -21,21 +37,262 @@ class Corpus:
     checks: pd.DataFrame
 
 
+class StoredCorpus(Corpus):
+    """A corpus on disk, each frame read from its Parquet file when first used.
+
+    ``reportkit ingest`` returns one, so a run over a national corpus does not read the
+    millions of values back just to print its summary.
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            self._frames[name] = pd.read_parquet(self.directory / f"{name}.parquet")
+        return self._frames[name]
+
+    values = property(lambda self: self._frame("values"))  # type: ignore[assignment]
+    reports = property(lambda self: self._frame("reports"))  # type: ignore[assignment]
+    checks = property(lambda self: self._frame("checks"))  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoredCorpus({str(self.directory)!r})"
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+def _with_pandas_metadata(schema: pa.Schema, sample: pd.DataFrame) -> pa.Schema:
+    """``schema`` carrying the pandas metadata ``DataFrame.to_parquet`` would write, so
+    ``pd.read_parquet`` restores the same dtypes (nullable ``Int64``, ``boolean``)."""
+    meta = pa.Schema.from_pandas(sample, preserve_index=False).metadata
+    return schema.with_metadata(meta)
+
+
+_S = pa.large_string()
+VALUES_SCHEMA = _with_pandas_metadata(
+    pa.schema([("report_id", _S), ("table", _S), ("row", _S), ("column", _S),
+               ("value", pa.float64()), ("raw", _S)]),
+    pd.DataFrame({"report_id": ["r"], "table": ["t"], "row": ["r"], "column": ["c"],
+                  "value": [0.0], "raw": ["0"]}))
+CHECKS_SCHEMA = _with_pandas_metadata(
+    pa.schema([("report_id", _S), ("check", _S), ("subject", _S), ("expected", pa.float64()),
+               ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S)]),
+    pd.DataFrame({"report_id": ["r"], "check": ["c"], "subject": ["s"], "expected": [0.0],
+                  "actual": [0.0], "passed": pd.array([True], dtype="boolean"),
+                  "status": ["passed"]}))
+
+
+def values_batch(rows: list[tuple]) -> pa.RecordBatch:
+    """Tuples ``(report_id, table, row, column, value, raw)`` as an Arrow batch."""
+    cols = list(zip(*rows)) if rows else [()] * len(VALUE_COLUMNS)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(cols, VALUES_SCHEMA)], schema=VALUES_SCHEMA)
+
+
+def checks_batch(rows: list[tuple]) -> pa.RecordBatch:
+    """Tuples ``(report_id, check, subject, expected, actual, passed, status)`` as a batch."""
+    cols = list(zip(*rows)) if rows else [()] * len(CHECK_COLUMNS)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(c, type=f.type) for c, f in zip(cols, CHECKS_SCHEMA)], schema=CHECKS_SCHEMA)
+
+
+def columns_batch(columns: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Column lists (in ``schema`` order) as an Arrow batch."""
+    return pa.RecordBatch.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)],
+                                      schema=schema)
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of this module's schemas as the DataFrame ``pd.read_parquet`` gives."""
+    return table.to_pandas()
+
+
+# --- CSV as pandas writes it ------------------------------------------------------------------
+
+
+def _csv_text(arr: pa.Array) -> pa.Array:
+    """String cells: blank for missing, quoted (quotes doubled) where the csv module would."""
+    arr = pc.fill_null(arr, "")
+    data = arr.buffers()[2]
+    if data is None:
+        return arr
+    raw = data.to_pybytes()  # one copy, then memchr: most columns hold no such character
+    if not any(ch in raw for ch in (b",", b'"', b"\n")):
+        return arr
+    needs = pc.match_substring_regex(arr, _CSV_QUOTED)
+    quote, empty = pa.scalar('"', arr.type), pa.scalar("", arr.type)
+    quoted = pc.binary_join_element_wise(quote, pc.replace_substring(arr, '"', '""'), quote,
+                                         empty)
+    return pc.if_else(needs, quoted, arr)
+
+
+def _csv_float(arr: pa.Array) -> pa.Array:
+    """Floats as ``repr`` writes them ("572.0", "254.38"), blank for NaN."""
+    arr = pc.cast(arr, pa.float64())
+    nan = pc.is_nan(arr)
+    whole = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
+    # -0.0 must stay "-0.0": only positive zeros and non-zero whole numbers take the fast way
+    zero = pc.equal(arr, 0.0)
+    positive_zero = pc.and_(zero, pc.equal(pc.divide(1.0, arr), float("inf")))
+    fast = pc.and_(whole, pc.or_(pc.invert(zero), positive_zero))
+    ints = pc.cast(pc.if_else(fast, arr, 0.0), pa.int64())
+    out = pc.binary_join_element_wise(pc.cast(ints, pa.string()), ".0", "")
+    slow = pc.and_(pc.invert(fast), pc.invert(nan))
+    if pc.any(slow).as_py():
+        idx = pc.indices_nonzero(slow)
+        text = pa.array([repr(v) for v in pc.take(arr, idx).to_pylist()], pa.string())
+        out = pc.replace_with_mask(out, slow, text)
+    if pc.any(nan).as_py():
+        out = pc.if_else(nan, "", out)
+    return out
+
+
+def _csv_bool(arr: pa.Array) -> pa.Array:
+    """Nullable booleans as pandas writes them: True, False, blank."""
+    text = pc.if_else(arr, "True", "False")
+    return pc.fill_null(text, "")
+
+
+def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
+    """The rows of ``table`` as CSV lines (no header), UTF-8, formatted as
+    ``DataFrame.to_csv`` formats the same frame."""
+    if table.num_rows == 0:
+        return b""
+    columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
+               for c in table.columns]
+    cols = []
+    for field, col in zip(table.schema, columns):
+        if pa.types.is_floating(field.type):
+            cols.append(_csv_float(col))
+        elif pa.types.is_boolean(field.type):
+            cols.append(_csv_bool(col))
+        elif pa.types.is_integer(field.type):
+            cols.append(pc.fill_null(pc.cast(col, pa.string()), ""))
+        else:
+            cols.append(_csv_text(pc.cast(col, pa.large_string())))
+    cols = [pc.cast(c, pa.large_string()) for c in cols]
+    comma, newline, empty = (pa.scalar(x, pa.large_string()) for x in (",", "\n", ""))
+    cols[-1] = pc.binary_join_element_wise(cols[-1], newline, empty)  # cheaper than on lines
+    lines = pc.binary_join_element_wise(*cols, comma)
+    # the lines lie end to end in the array's data buffer: take them without a Python loop
+    _, offsets, data = lines.buffers()
+    bounds = pa.Array.from_buffers(pa.int64(), len(lines) + 1, [None, offsets],
+                                   offset=lines.offset)
+    return data.to_pybytes()[bounds[0].as_py():bounds[-1].as_py()]
+
+
+def _csv_header(columns: list[str]) -> bytes:
+    return ("\ufeff" + ",".join(columns) + "\n").encode("utf-8")
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _stage(out: Path, name: str) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+    os.close(fd)
+    return Path(tmp)
+
+
+class CorpusWriter:
+    """Streams a corpus into ``out_dir``: ``write_values``/``write_checks`` any number of
+    times, then ``commit(reports)``; or ``abort()``. Usable as a context manager (an
+    exception aborts)."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._staged: dict[str, Path] = {}
+        self._parquet: dict[str, pq.ParquetWriter] = {}
+        self._csv: dict[str, IO[bytes]] = {}
+        try:
+            for name, schema, columns in (("values", VALUES_SCHEMA, VALUE_COLUMNS),
+                                          ("checks", CHECKS_SCHEMA, CHECK_COLUMNS)):
+                self._staged[f"{name}.parquet"] = tmp = _stage(self.out, name)
+                self._parquet[name] = pq.ParquetWriter(tmp, schema)
+                self._staged[f"{name}.csv"] = tmp = _stage(self.out, name)
+                self._csv[name] = fh = tmp.open("wb")
+                fh.write(_csv_header(columns))
+        except BaseException:
+            self.abort()
+            raise
+
+    def _write(self, name: str, data: pa.Table | pa.RecordBatch) -> None:
+        if data.num_rows == 0:
+            return
+        table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
+        self._parquet[name].write_table(table)
+        self._csv[name].write(csv_lines(table))
+
+    def write_values(self, data: pa.Table | pa.RecordBatch) -> None:
+        """Append rows of ``values`` (schema :data:`VALUES_SCHEMA`)."""
+        self._write("values", data)
+
+    def write_checks(self, data: pa.Table | pa.RecordBatch) -> None:
+        """Append rows of ``checks`` (schema :data:`CHECKS_SCHEMA`)."""
+        self._write("checks", data)
+
+    def _close(self) -> None:
+        for writer in self._parquet.values():
+            writer.close()
+        for fh in self._csv.values():
+            fh.close()
+        self._parquet, self._csv = {}, {}
+
+    def commit(self, reports: pd.DataFrame) -> list[Path]:
+        """Write ``reports``, then move all six files into place. Returns their paths."""
+        try:
+            self._close()
+            self._staged["reports.parquet"] = tmp = _stage(self.out, "reports")
+            reports.to_parquet(tmp, index=False)
+            self._staged["reports.csv"] = tmp = _stage(self.out, "reports")
+            reports.to_csv(tmp, index=False, encoding="utf-8-sig")
+        except BaseException:
+            self.abort()
+            raise
+        finals = []
+        for name in OUTPUT_FILES:
+            final = self.out / name
+            os.replace(self._staged[name], final)
+            finals.append(final)
+        self._staged = {}
+        return finals
+
+    def abort(self) -> None:
+        """Drop everything staged; the previous outputs stay as they were."""
+        try:
+            self._close()
+        finally:
+            for tmp in self._staged.values():
+                tmp.unlink(missing_ok=True)
+            self._staged = {}
+
+    def __enter__(self) -> CorpusWriter:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.abort()
 
 
 def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
     """Write ``values``/``reports``/``checks`` as Parquet and as CSV (UTF-8 with BOM, so
     Excel shows the Chinese). Each file is written to a temporary name and renamed, and
-    all are staged before any is renamed, so an interrupted run leaves no half file."""
+    all are staged before any is renamed, so an interrupted run leaves no half file.
+
+    This writes frames held in memory, as pandas writes them; ``reportkit ingest`` streams
+    through :class:`CorpusWriter` instead, with the same result."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[Path, Path]] = []
     try:
         for name in FRAMES:
             frame: pd.DataFrame = getattr(corpus, name)
             for suffix in (".parquet", ".csv"):
-                fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix + ".tmp", dir=out)
-                os.close(fd)
+                tmp = _stage(out, name)
                 staged.append((tmp, out / f"{name}{suffix}"))
                 if suffix == ".parquet":
                     frame.to_parquet(tmp, index=False)
@@ -43,11 +300,23 @@ def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
                     frame.to_csv(tmp, index=False, encoding="utf-8-sig")
     except BaseException:
         for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
         raise
     for tmp, final in staged:
         os.replace(tmp, final)
     return [final for _, final in staged]
+
+
+def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
+    """``{file: [size, mtime_ns]}`` of the six outputs, or None when one is missing."""
+    stats: dict[str, list[int]] = {}
+    for name in OUTPUT_FILES:
+        try:
+            st = os.stat(Path(out_dir) / name)
+        except OSError:
+            return None
+        stats[name] = [st.st_size, st.st_mtime_ns]
+    return stats
 
 
 def load(directory: str | Path = "data/processed") -> Corpus:
@@ -59,3 +328,8 @@ def load(directory: str | Path = "data/processed") -> Corpus:
             f"{d}: no {', '.join(m + '.parquet' for m in missing)}; "
             f"run `reportkit ingest data/raw --out {d}` first")
     return Corpus(*(pd.read_parquet(d / f"{n}.parquet") for n in FRAMES))
+
+
+def dumps_json(obj: Any) -> bytes:
+    """Compact JSON (NaN allowed) for the cache's index."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

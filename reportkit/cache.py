@@ -1,0 +1,281 @@
+"""A content-hash cache of parsed reports: a re-run parses only new or changed files.
+
+The parsed rows themselves are not copied anywhere: they are the row groups of the
+outputs a run writes (``values.parquet``, ``checks.parquet``). The cache is their index,
+``OUT/cache/index.json`` (delete the folder at any time; the next run parses everything):
+
+* ``version``: the parser version; a change invalidates every entry;
+* ``entries``: per parsed content, keyed by the file's SHA-256 (plus any ``manifest.csv``
+  overrides, which change the result), the report's row of ``reports`` (without its path),
+  the carried-over/forward figures the cross-year check needs, and where its rows are in
+  the outputs (offset and count in ``values.parquet`` and ``checks.parquet``);
+* ``stats``: ``path → [size, mtime_ns, sha256]``, so unchanged files are not re-hashed;
+* ``last_run``: what the last run read (a fingerprint of every path and key) and the size
+  and mtime of the six files it wrote. Rows are only taken from outputs that are still as
+  written; a run that reads the same files the same way writes nothing.
+
+The parser version is a hash of the package's source (and of the Unicode tables that label
+normalisation depends on): any change to the code invalidates every entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from reportkit.store import CHECKS_SCHEMA, VALUES_SCHEMA, dumps_json, output_stats
+
+CACHE_DIR = "cache"
+INDEX = "index.json"
+#: Meta fields stored per entry (the ``reports`` row without ``source_path``).
+META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "region", "year",
+               "template", "status", "error", "format", "encoding", "n_values",
+               "n_checks_failed", "ignored_rows")
+#: A file modified this recently may change again within the file system's timestamp
+#: resolution without its mtime changing: its stat is not trusted next time.
+RACY_SECONDS = 2.0
+_ROW_SOURCES = ("values.parquet", "checks.parquet")
+#: Rows as (table, offset, count): a slice not yet taken, so neighbours can be merged.
+Piece = tuple[pa.Table, int, int]
+_LOADED_GROUPS = 4
+
+
+@cache
+def parser_version() -> str:
+    """A hash of everything that decides a parse result: the package source, the Unicode
+    database version and the Python version."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    h.update(unicodedata.unidata_version.encode())
+    h.update(f"{sys.version_info.major}.{sys.version_info.minor}".encode())
+    return h.hexdigest()[:20]
+
+
+def entry_key(sha256: str, overrides: dict[str, Any] | None) -> str:
+    """The cache key of a file's content read with ``overrides`` (from a manifest)."""
+    if not overrides:
+        return sha256
+    extra = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
+    return f"{sha256}:{hashlib.sha256(extra.encode()).hexdigest()[:16]}"
+
+
+class CacheError(Exception):
+    """An output the cache points into cannot be read: the run starts over without it."""
+
+
+@dataclass(slots=True)
+class Entry:
+    """A cached parse: the report's meta (no source path), the carried-over/forward
+    figures the cross-year check needs, and where its rows are in the outputs."""
+
+    meta: dict[str, Any]
+    carry: tuple[float, ...] | None
+    v_off: int
+    v_len: int
+    c_off: int
+    c_len: int
+
+    def dump(self) -> list[Any]:
+        """The entry as JSON-ready lists."""
+        return [[self.meta[f] for f in META_FIELDS], self.carry, self.v_off, self.v_len,
+                self.c_off, self.c_len]
+
+    @classmethod
+    def load(cls, raw: list[Any]) -> Entry:
+        """The entry from :meth:`dump`'s lists."""
+        meta, carry, v_off, v_len, c_off, c_len = raw
+        return cls(dict(zip(META_FIELDS, meta)), tuple(carry) if carry else None,
+                   v_off, v_len, c_off, c_len)
+
+
+class _RowSource:
+    """Row ranges of a Parquet file, read a row group at a time (a few kept)."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.file = pq.ParquetFile(path)
+        self.schema = schema
+        meta = self.file.metadata
+        self.starts = [0]
+        for i in range(meta.num_row_groups):
+            self.starts.append(self.starts[-1] + meta.row_group(i).num_rows)
+        self.groups: OrderedDict[int, pa.Table] = OrderedDict()
+
+    def _group(self, i: int) -> pa.Table:
+        if i not in self.groups:
+            table = self.file.read_row_group(i).replace_schema_metadata(self.schema.metadata)
+            self.groups[i] = table
+            if len(self.groups) > _LOADED_GROUPS:
+                self.groups.popitem(last=False)
+        self.groups.move_to_end(i)
+        return self.groups[i]
+
+    def rows(self, offset: int, count: int) -> list[Piece]:
+        """Rows ``offset`` … ``offset + count`` as pieces of row groups."""
+        if offset < 0 or offset + count > self.starts[-1]:
+            raise CacheError(f"{self.file}: rows {offset}+{count} out of range")
+        pieces: list[Piece] = []
+        i = max(0, _bisect_right(self.starts, offset) - 1)
+        while count > 0:
+            take = min(count, self.starts[i + 1] - offset)
+            pieces.append((self._group(i), offset - self.starts[i], take))
+            offset += take
+            count -= take
+            i += 1
+        return pieces
+
+    def close(self) -> None:
+        self.groups.clear()
+        self.file.close()
+
+
+def _bisect_right(a: list[int], x: int) -> int:
+    lo, hi = 0, len(a)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < a[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+class ParseCache:
+    """The cache of the outputs in ``out_dir``. Not safe for two concurrent runs on one
+    output folder (nor is writing the outputs)."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out = Path(out_dir)
+        self.dir = self.out / CACHE_DIR
+        self.version = parser_version()
+        self.stats: dict[str, list[Any]] = {}
+        self.last_run: dict[str, Any] = {}
+        self._entries: dict[str, list[Any]] = {}
+        self._new: dict[str, Entry] = {}
+        self._sources: list[_RowSource] | None = None
+        self._stats_changed = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            index = json.loads((self.dir / INDEX).read_bytes())
+        except (OSError, ValueError):
+            return
+        if not isinstance(index, dict) or index.get("version") != self.version:
+            return
+        self.stats = index.get("stats", {})
+        self.last_run = index.get("last_run", {})
+        outputs = self.last_run.get("outputs") or {}
+        if all(outputs.get(name) == _stat(self.out / name) for name in _ROW_SOURCES):
+            self._entries = index.get("entries", {})  # the rows are where they were
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, key: str) -> Entry | None:
+        """The cached parse for ``key``, or None."""
+        raw = self._entries.get(key)
+        return Entry.load(raw) if raw is not None else None
+
+    def rows(self, entry: Entry) -> tuple[list[Piece], list[Piece]]:
+        """The entry's rows of ``values`` and ``checks``, from the last run's outputs."""
+        try:
+            if self._sources is None:
+                self._sources = [_RowSource(self.out / name, schema) for name, schema
+                                 in zip(_ROW_SOURCES, (VALUES_SCHEMA, CHECKS_SCHEMA))]
+            values, checks = self._sources
+            return values.rows(entry.v_off, entry.v_len), checks.rows(entry.c_off, entry.c_len)
+        except (OSError, pa.ArrowException) as exc:
+            raise CacheError(f"{self.out}: cannot read the last run's outputs: {exc}") from exc
+
+    def close(self) -> None:
+        """Let go of the last run's outputs (before they are replaced)."""
+        for source in self._sources or ():
+            source.close()
+        self._sources = None
+
+    def known_sha(self, path: str, st: os.stat_result) -> str | None:
+        """The SHA-256 recorded for ``path`` if its size and mtime are unchanged."""
+        known = self.stats.get(path)
+        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return known[2]
+        return None
+
+    def remember_stat(self, path: str, st: os.stat_result, sha256: str) -> None:
+        """Record ``path``'s hash for its current size and mtime (unless just modified:
+        a change within the file system's timestamp resolution would go unseen)."""
+        if st.st_mtime_ns >= (time.time() - RACY_SECONDS) * 1e9:
+            if self.stats.pop(path, None) is not None:
+                self._stats_changed = True
+            return
+        value = [st.st_size, st.st_mtime_ns, sha256]
+        if self.stats.get(path) != value:
+            self.stats[path] = value
+            self._stats_changed = True
+
+    def unchanged(self, fingerprint: str | None) -> bool:
+        """True when the last run read the same files the same way and all six outputs
+        are still as it wrote them."""
+        return (fingerprint is not None and self.last_run.get("fingerprint") == fingerprint
+                and self.last_run.get("outputs") == output_stats(self.out))
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def record(self, key: str, meta: dict[str, Any], carry: tuple[float, ...] | None,
+               v_off: int, v_len: int, c_off: int, c_len: int) -> None:
+        """A report of the run being written, and where its rows go in the new outputs."""
+        self._new[key] = Entry({f: meta[f] for f in META_FIELDS}, carry, v_off, v_len,
+                               c_off, c_len)
+
+    def save(self, live_paths: set[str], last_run: dict[str, Any] | None) -> None:
+        """Write the index. With ``last_run`` (after outputs were written): the entries
+        recorded for them; without (nothing written): the old entries, with new stats."""
+        stats = {p: v for p, v in self.stats.items() if p in live_paths}
+        if last_run is None and not self._stats_changed and len(stats) == len(self.stats):
+            return
+        if last_run is None:
+            entries, last_run = self._entries, self.last_run
+        else:
+            entries = {k: e.dump() for k, e in self._new.items()}
+        self.dir.mkdir(parents=True, exist_ok=True)
+        index = {"version": self.version, "entries": entries, "stats": stats,
+                 "last_run": last_run}
+        tmp = self.dir / f".{INDEX}.tmp"
+        tmp.write_bytes(dumps_json(index))
+        os.replace(tmp, self.dir / INDEX)
+        readme = self.dir / "README.txt"
+        if not readme.exists():
+            readme.write_text("reportkit's parse cache: an index into the outputs next to this "
+                              "folder, so that a re-run parses only new or changed files.\n"
+                              "Safe to delete; the next run parses everything again.\n",
+                              encoding="utf-8")
+
+    @staticmethod
+    def remove(out_dir: str | Path) -> None:
+        """Delete the cache of ``out_dir`` (``--no-cache``, or a damaged one)."""
+        shutil.rmtree(Path(out_dir) / CACHE_DIR, ignore_errors=True)
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
