@@ -90,7 +90,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], where: str = "") -> dict
     out = copy.deepcopy(base)
     for key, value in extra.items():
         if key not in base:
-            raise ConfigError(f"unknown key {where}{key!r}: expected one of "
+            raise ConfigError(f"unknown key '{where}{key}': expected one of "
                               f"{', '.join(sorted(base))}")
         if isinstance(base[key], dict) and key != "parameters":
             if not isinstance(value, dict):
@@ -202,9 +202,10 @@ def _failed_cell(output: Path) -> tuple[int | None, int | None, str]:
         nb = nbformat.read(output, as_version=4)
     except Exception:
         return None, None, ""
+    added = {"injected-parameters", "papermill-error-cell-tag"}  # cells papermill inserts
     index = 0
     for cell in nb.cells:
-        if cell.get("metadata", {}).get("tags") and "injected-parameters" in cell.metadata.tags:
+        if added & set(cell.get("metadata", {}).get("tags", [])):
             continue
         index += 1
         if cell.get("metadata", {}).get("papermill", {}).get("exception"):
