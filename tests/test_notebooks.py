@@ -142,3 +142,12 @@ def test_a_bad_config_exits_2(tmp_path, capsys, content, message) -> None:
     path.write_text(content, encoding="utf-8")
     assert pipeline.run(str(path)) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_example_config_is_valid() -> None:
+    config, base = pipeline.read_config(ROOT / "configs" / "example.yml")
+    steps = pipeline.plan(config, base)
+    assert base == ROOT
+    assert [j.source.name for j in steps.jobs] == [p.name for p in NOTEBOOKS]
+    assert steps.jobs[0].parameters["top_n"] == 20
+    assert steps.jobs[0].parameters["output_dir"] == str(ROOT / "outputs" / "figures")
