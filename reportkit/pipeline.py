@@ -223,7 +223,9 @@ def execute(job: NotebookJob, kernel: str, cell_timeout: int) -> str | None:
         pm.execute_notebook(str(job.source), str(job.output), parameters=job.parameters,
                             kernel_name=kernel, cwd=str(job.source.parent),
                             progress_bar=False, execution_timeout=cell_timeout,
-                            request_save_on_cell_execute=True)
+                            request_save_on_cell_execute=True,
+                            # the kernel's own log: errors only (not its TCP notice)
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except Exception as exc:
         index, count, line = _failed_cell(job.output)
         what = getattr(exc, "ename", type(exc).__name__)
@@ -257,6 +259,9 @@ def run(config_path: str | None = None) -> int:
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
+    from reportkit import fonts
+
+    fonts.font_path()  # the one-time font conversion happens here, not inside a notebook
     failures = []
     for job in steps.jobs:
         print(f"reportkit run: executing {job.source.name} …", file=sys.stderr, flush=True)
