@@ -151,3 +151,24 @@ def test_the_example_config_is_valid() -> None:
     assert [j.source.name for j in steps.jobs] == [p.name for p in NOTEBOOKS]
     assert steps.jobs[0].parameters["top_n"] == 20
     assert steps.jobs[0].parameters["output_dir"] == str(ROOT / "outputs" / "figures")
+
+
+def test_notebooks_run_with_their_defaults_on_a_fresh_clone(tmp_path, raw_dir) -> None:
+    """As in JupyterLab on a fresh clone: from notebooks/, no parameters, nothing ingested
+    yet (the notebook ingests ../data/raw into ../data/processed itself)."""
+    import shutil
+
+    import papermill as pm
+
+    shutil.copytree(raw_dir, tmp_path / "data" / "raw")
+    (tmp_path / "notebooks").mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / "notebooks" / path.name)
+        pm.execute_notebook(str(tmp_path / "notebooks" / path.name),
+                            str(tmp_path / f"executed_{path.name}"), kernel_name="python3",
+                            cwd=str(tmp_path / "notebooks"), progress_bar=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    assert (tmp_path / "data" / "processed" / "values.parquet").is_file()
+    figures = tmp_path / "outputs" / "figures"
+    for name in ("outcome_frequencies", "review_litigation_rates_by_agency"):
+        assert all((figures / f"{name}.{s}").is_file() for s in ("png", "svg", "pdf", "csv"))
