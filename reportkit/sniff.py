@@ -49,7 +49,7 @@ def _head_text(data: bytes) -> str | None:
         even = sample[0::2].count(b"\x00")
         odd = sample[1::2].count(b"\x00")
         # UTF-16 text has its NULs on one side only (ASCII digits, tabs, newlines)
-        if max(even, odd) >= 0.95 * nuls and nuls >= 0.05 * len(sample) / 2:
+        if max(even, odd) >= 0.8 * nuls and nuls >= 0.05 * len(sample) / 2:
             return sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
         return None
     for codec in ("utf-8", "gb18030"):

@@ -23,9 +23,10 @@ CHROME_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "head
                          "input", "textarea", "object", "embed", "svg", "canvas", "map",
                          "audio", "video", "head", "title", "link", "meta", "base"})
 #: Class or id words that mark navigation, headers and footers of a site (on containers).
-CHROME_WORDS = frozenset({"nav", "navbar", "menu", "breadcrumb", "crumb", "crumbs",
-                          "footer", "sidebar", "banner", "share", "toolbar", "copyright",
-                          "topbar", "bottom", "position", "location", "skip"})
+CHROME_WORDS = frozenset({"nav", "navbar", "menu", "breadcrumb", "crumb", "crumbs", "footer",
+                          "foot", "sidebar", "banner", "share", "toolbar", "tools",
+                          "copyright", "top", "topbar", "bottom", "position", "location",
+                          "skip", "search", "login", "links", "print", "wza", "dh"})
 CHROME_CONTAINERS = frozenset({"div", "ul", "ol", "section", "span", "p", "dl"})
 #: Elements that start a new line of text.
 BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
@@ -62,10 +63,11 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def _words(el: etree._Element) -> set[str]:
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    for sep in "-_":
-        raw = raw.replace(sep, " ")
-    return set(raw.split())
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+    words = set(raw) | {w.replace("-", "").replace("_", "") for w in raw}
+    for w in raw:
+        words.update(w.replace("-", " ").replace("_", " ").split())
+    return words
 
 
 def _is_chrome(el: etree._Element) -> bool:
