@@ -3,7 +3,8 @@
 * LibreOffice (``soffice --headless --convert-to docx``) when present: the result is read by
   :mod:`reportkit.readers.docx`, so merged cells keep their structure;
 * else ``antiword``: its text (tables drawn as ``|cell|cell|`` lines) is turned into
-  tab-separated rows and read by :mod:`reportkit.readers.text`;
+  tab-separated rows and read by :mod:`reportkit.readers.text`. antiword is weak on
+  merged cells (it may drop a complex table), so the result says so in its notes;
 * else the file fails with a message naming what to install.
 
 Each conversion runs in a temporary folder with a time limit (:data:`TIMEOUT_S`).
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from reportkit.document import Document
 from reportkit.errors import ReportError
+from reportkit.numbers import read_cell
 from reportkit.readers.docx import read_docx
 from reportkit.readers.text import read_text
 
@@ -65,17 +67,35 @@ def via_soffice(data: bytes, soffice: str) -> Document:
     return doc
 
 
+def _cells(line: str) -> list[str] | None:
+    s = line.strip()
+    if len(s) >= 2 and s.startswith("|") and s.endswith("|"):
+        return [c.strip() for c in s[1:-1].split("|")]
+    return None
+
+
 def antiword_text(text: str) -> str:
-    """antiword's output with its table lines (``|a |b |``) as tab-separated rows."""
-    lines: list[str] = []
+    """antiword's text with its table lines (``|a |b |``) as tab-separated rows.
+
+    antiword wraps a long cell over several lines of the same width; a line with the same
+    number of cells and no value of its own continues the row above (its texts are
+    appended), so a wrapped label never becomes a row. Figures are never moved.
+    """
+    out: list[str | list[str]] = []
     for line in text.splitlines():
-        s = line.strip()
-        if len(s) >= 2 and s.startswith("|") and s.endswith("|"):
-            cells = [c.strip() for c in s[1:-1].split("|")]
-            lines.append("\t".join(cells))
-        else:
-            lines.append(line)
-    return "\n".join(lines)
+        cells = _cells(line)
+        if cells is None:
+            out.append(line)
+            continue
+        prev = out[-1] if out else None
+        if (isinstance(prev, list) and len(prev) == len(cells)
+                and not any(c and read_cell(c) is not None for c in cells)):
+            for i, c in enumerate(cells):
+                if c:
+                    prev[i] = f"{prev[i]}{c}" if prev[i] else c
+            continue
+        out.append(cells)
+    return "\n".join("\t".join(x) if isinstance(x, list) else x for x in out)
 
 
 def via_antiword(data: bytes, antiword: str) -> Document:
@@ -84,12 +104,13 @@ def via_antiword(data: bytes, antiword: str) -> Document:
         src = Path(tmp, "report.doc")
         src.write_bytes(data)
         result = _run([antiword, "-m", "UTF-8.txt", "-w", "0", str(src)], tmp)
-    if result.returncode != 0:
+    if result.returncode != 0 or not result.stdout.strip():
         raise ReportError("antiword could not read the .doc (damaged, or not a Word "
                           "document): open it in Word and save it as .docx")
     doc = read_text(antiword_text(result.stdout.decode("utf-8", errors="replace")))
     doc.source_format, doc.encoding = "doc", None
-    doc.notes.append("converted from .doc by antiword")
+    doc.notes.append("converted from .doc by antiword, which reads merged table cells "
+                     "poorly: install LibreOffice for exact tables")
     return doc
 
 

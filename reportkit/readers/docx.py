@@ -19,7 +19,7 @@ from lxml import etree
 
 from reportkit.document import Block, Document, Paragraph, Table
 from reportkit.errors import ReportError
-from reportkit.readers.grid import covered_text, drop_empty_rows
+from reportkit.readers.grid import MAX_COLSPAN, Slot, drop_empty_rows, flatten
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Total inflated size of all parts above which a .docx is refused (a zip bomb).
@@ -131,30 +131,28 @@ def _int_val(el: etree._Element | None, default: int = 1) -> int:
 
 
 def read_table(tbl: etree._Element) -> Table:
-    """A table with merged cells laid out (see module docstring)."""
-    rows: list[list[str]] = []
-    for tr in _children(tbl, _w("tr")):
+    """A table with merged cells laid out (see :mod:`reportkit.readers.grid`)."""
+    grid: list[list[Slot]] = []
+    for r, tr in enumerate(_children(tbl, _w("tr"))):
         trpr = tr.find(_w("trPr"))
         before = _int_val(trpr.find(_w("gridBefore")) if trpr is not None else None, 0)
-        row = [""] * min(before, 64)
-        above = rows[-1] if rows else []
+        row = [Slot("", (r, c)) for c in range(min(before, MAX_COLSPAN))]
+        above = grid[-1] if grid else []
         for tc in _children(tr, _w("tc")):
             tcpr = tc.find(_w("tcPr"))
             span = min(max(_int_val(tcpr.find(_w("gridSpan")) if tcpr is not None else None),
-                           1), 64)
+                           1), MAX_COLSPAN)
             vmerge = tcpr.find(_w("vMerge")) if tcpr is not None else None
             col = len(row)
             if vmerge is not None and (vmerge.get(_w("val")) or "continue") == "continue":
-                origin = above[col] if col < len(above) else ""
-                row.extend([covered_text(origin)] * span)
+                for c in range(col, col + span):  # covered from the cell above
+                    origin = above[c] if c < len(above) else Slot("", (r, c))
+                    row.append(Slot(origin.text, origin.origin, False))
                 continue
             text = cell_text(tc)
-            row.append(text)
-            row.extend([covered_text(text)] * (span - 1))
-        rows.append(row)
-    # a vMerge continuation repeats the label of the origin cell, not the row above's copy:
-    # covered_text is idempotent on labels and blanks numbers, so copying row by row is exact.
-    return Table(drop_empty_rows(rows))
+            row.extend(Slot(text, (r, col), k == 0) for k in range(span))
+        grid.append(row)
+    return Table(drop_empty_rows(flatten(grid)))
 
 
 def read_blocks(body: etree._Element) -> list[Block]:

@@ -83,9 +83,10 @@ def _is_chrome(el: etree._Element) -> bool:
 
 
 def strip_chrome(root: etree._Element) -> None:
-    """Remove site chrome in place (never inside a table: its cells are data)."""
+    """Remove site chrome in place (never inside a data table: its cells are data; a
+    layout table, one holding other tables, is page structure and may hold chrome)."""
     doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_chrome(el)
-              and not any(a.tag == "table" for a in el.iterancestors())]
+              and not any(a.tag == "table" and not _is_layout(a) for a in el.iterancestors())]
     for el in doomed:
         parent = el.getparent()
         if parent is None:

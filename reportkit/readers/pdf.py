@@ -19,7 +19,7 @@ from typing import Any
 
 from reportkit.document import Block, Document, Table
 from reportkit.errors import ReportError
-from reportkit.readers.grid import covered_text, drop_empty_rows
+from reportkit.readers.grid import Slot, drop_empty_rows, flatten
 from reportkit.readers.text import read_text
 
 MAX_PAGES = 200
@@ -58,19 +58,20 @@ def table_rows(table: Any) -> list[list[str]]:
         for bbox, text in zip(row.cells, row_texts, strict=False):
             if bbox is not None:
                 text_of[tuple(bbox)] = _clean_cell(text or "")
-    out: list[list[str]] = []
+    grid: list[list[Slot]] = []
     for row in rows:
         top = min(b[1] for b in row.cells if b is not None)
-        line: list[str] = []
+        line: list[Slot] = []
         for c, bbox in enumerate(row.cells):
             if bbox is not None:
-                line.append(text_of[tuple(bbox)])
+                line.append(Slot(text_of[tuple(bbox)], tuple(bbox)))
                 continue
-            x, y = xs[c] + 0.5, top + 0.5
+            x, y = xs[c] + 0.5, top + 0.5  # covered by a merged cell, or a hole
             origin = next((b for b in text_of if _contains(b, x, y)), None)
-            line.append(covered_text(text_of[origin]) if origin is not None else "")
-        out.append(line)
-    return drop_empty_rows(out)
+            line.append(Slot(text_of[origin], origin, False) if origin is not None
+                        else Slot("", (top, c)))
+        grid.append(line)
+    return drop_empty_rows(flatten(grid))
 
 
 def _clean_cell(text: str) -> str:
