@@ -56,7 +56,8 @@ def via_soffice(data: bytes, soffice: str) -> Document:
         src.write_bytes(data)
         profile = Path(tmp, "profile").as_uri()
         result = _run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                       "--norestore", "--convert-to", "docx", "--outdir", tmp, str(src)], tmp)
+                       "--norestore", "--infilter=MS Word 97", "--convert-to", "docx",
+                       "--outdir", tmp, str(src)], tmp)
         out = Path(tmp, "report.docx")
         if result.returncode != 0 or not out.exists():
             raise ReportError("LibreOffice could not convert the .doc (damaged, or not a "

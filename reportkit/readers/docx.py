@@ -69,18 +69,26 @@ def read_part(data: bytes, name: str = DOCUMENT_PART) -> bytes:
     return out.getvalue()
 
 
+def _entities() -> ReportError:
+    return ReportError("the .docx declares XML entities (a DTD), which Word never writes: "
+                       "refused as unsafe; open it in Word and save it again")
+
+
 def parse_xml(xml: bytes) -> etree._Element:
     """Parse a part safely: no entities expanded, no DTD, no network, no huge trees."""
+    if b"<!ENTITY" in xml[:65536] or b"<!DOCTYPE" in xml[:65536]:
+        raise _entities()
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              dtd_validation=False, huge_tree=False, remove_comments=True)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
+        if "entity" in str(exc).lower():
+            raise _entities() from exc
         raise ReportError("the .docx is damaged (its document XML does not parse): "
                           "open it in Word and save it again") from exc
     if root.getroottree().docinfo.internalDTD is not None:
-        raise ReportError("the .docx declares XML entities (a DTD), which Word never "
-                          "writes: refused as unsafe; open it in Word and save it again")
+        raise _entities()
     return root
 
 
