@@ -20,7 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
-_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(万元|元|人次|件|条|个|项|次|份|家)?$")
+_NUMBER = re.compile(
+    r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(万元|元|人次|件|条|个|项|次|份|家)?$")
 _MISSING_TOKENS = frozenset({"—", "-", "－", "/", "／", "——", "--", "…", "……", "─", "–",
                              "N/A", "n/a", "NA", "/-", "-/"})
 _ZERO_TOKENS = frozenset({"无", "零"})

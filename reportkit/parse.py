@@ -15,8 +15,14 @@ from reportkit.document import Document
 from reportkit.errors import ReportError
 from reportkit.read import read_document
 from reportkit.tables import find_parts
-from reportkit.values import (PART_NAMES, Extraction, Value, extract_proactive,
-                              extract_requests, extract_review)
+from reportkit.values import (
+    PART_NAMES,
+    Extraction,
+    Value,
+    extract_proactive,
+    extract_requests,
+    extract_review,
+)
 
 STATUSES = ("ok", "partial", "failed", "not_a_report", "duplicate")
 VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw"]

@@ -16,7 +16,6 @@ from reportkit import schema
 from reportkit.labels import match_column, match_row, normalize
 from reportkit.numbers import read_cell
 
-
 PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
                               "review_litigation": "part 四"}
 
@@ -78,7 +77,8 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
     fitted, short = fit(cells, len(columns))
     if short:
         out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has "
-                            f"{sum(1 for c in cells if c.strip())} cells for {len(columns)} columns")
+                            f"{sum(1 for c in cells if c.strip())} cells for "
+                            f"{len(columns)} columns")
     for column, raw in zip(columns, fitted):
         if column.startswith("_"):
             continue

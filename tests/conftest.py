@@ -1,4 +1,5 @@
-"""Shared fixtures: every seed rendered in every published form, built once a session."""
+"""Shared paths for the tests, and every seed rendered in every published form (built once
+a session)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,30 @@ from pathlib import Path
 import pytest
 
 from reportkit.parse import Report, parse, parse_bytes
-from tests.formats import SEEDS, all_forms
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+SEED_FILES = sorted(RAW.glob("0*.txt"))
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    """The embedded sample data: the five seed reports."""
+    return RAW
 
 
 @pytest.fixture(scope="session")
 def seed_forms() -> dict[str, dict[str, bytes]]:
     """``{seed file name: {form name: bytes}}`` for the five seeds."""
+    from formats import SEEDS, all_forms
+
     return {path.name: all_forms(path) for path in SEEDS}
 
 
 @pytest.fixture(scope="session")
 def seed_reports() -> dict[str, Report]:
     """Each seed's .txt parsed: the reference the other forms must match."""
-    return {path.name: parse(path) for path in SEEDS}
+    return {path.name: parse(path) for path in SEED_FILES}
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,11 @@ import random
 import zipfile
 
 import pytest
+from formats import SEEDS, scanned_pdf
 
 from reportkit.parse import parse_bytes
 from reportkit.readers import docx as docx_reader
 from reportkit.readers.pdf import NO_TEXT_LAYER
-from tests.formats import SEEDS, scanned_pdf
 
 SEED_TEXT = SEEDS[2].read_text(encoding="utf-8")  # 密云区
 NOISE = random.Random(3).randbytes(40_000)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pdfplumber
 import pytest
+from formats import SEEDS, seed_document, to_docx
 
 from reportkit.parse import Report, parse, parse_bytes
 from reportkit.readers import doc as doc_reader
 from reportkit.sniff import sniff
-from tests.formats import SEEDS, seed_document, to_docx
 
 FORMS = ("html", "gb2312.html", "docx", "pdf", "gb18030.txt", "utf16.txt", "utf16le.txt",
          "utf8sig.txt")
