@@ -30,6 +30,7 @@ function                                  default file name
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -210,10 +211,22 @@ HEADER_IN = 0.78  # inches above the plot for the title and the scope line
 NOTE_IN = 0.2  # inches below the plot per note line
 
 
+class ChartFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter (as PNG) without pyplot, so a chart
+    displays once, when it is a cell's last expression, and is never kept by pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        with mpl.rc_context(_rc()):
+            self.savefig(buffer, format="png", dpi=100, bbox_inches="tight",
+                         pad_inches=0.15, facecolor="white")
+        return buffer.getvalue()
+
+
 def _new_figure(width: float, body_height: float, notes: Sequence[str] = ()) -> Figure:
     """A figure whose constrained layout leaves room for a header and ``notes`` lines."""
     height = body_height + HEADER_IN + NOTE_IN * len(notes)
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = ChartFigure(figsize=(width, height), layout="constrained")
     bottom = NOTE_IN * len(notes) / height
     fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - bottom - HEADER_IN / height),
                                 h_pad=0.06, w_pad=0.06)

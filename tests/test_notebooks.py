@@ -76,6 +76,10 @@ def test_run_executes_every_notebook_without_error(run, capsys) -> None:
                 assert "missing from font" not in text and "Glyph" not in text, text
         assert "injected-parameters" in {t for c in nb.cells
                                          for t in c.get("metadata", {}).get("tags", [])}
+        images = [o for c in nb.cells for o in c.get("outputs", [])
+                  if "image/png" in o.get("data", {})]
+        wanted = {"01_outcomes.ipynb": 5, "02_review_litigation.ipynb": 3}.get(path.name, 0)
+        assert len(images) == wanted, f"{path.name}: {len(images)} charts shown"
 
 
 def test_run_writes_every_chart_in_every_format(run) -> None:

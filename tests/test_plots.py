@@ -130,3 +130,19 @@ def test_charts_survive_an_empty_selection(frames, tmp_path) -> None:
             fig = chart(values.iloc[:0], reports.iloc[:0], **kwargs)
             plots.save_figure(fig, output_dir=tmp_path, formats=("png",), dpi=50)
     assert np.isfinite(len(list(tmp_path.glob("*.png"))))
+
+
+def test_font_falls_back_to_type3_when_it_cannot_be_converted(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("REPORTKIT_CACHE", str(blocker / "cache"))
+    fonts.font_path.cache_clear()
+    try:
+        path = fonts.font_path()
+        assert path == fonts.source_font_path()  # the package's own .otf
+        assert fonts.rc_params()["pdf.fonttype"] == 3
+    finally:
+        fonts.font_path.cache_clear()
+        monkeypatch.undo()
+        fonts.register()
+    assert fonts.font_path().suffix == ".ttf"
