@@ -1,0 +1,406 @@
+"""Outcome shares, review and litigation rates, correction rates: pure functions over the
+tidy frames that ``reportkit ingest`` writes (``values``, ``reports``, ``checks``).
+
+Every function is a vectorised pandas computation (merges and group-bys, no loop over
+reports), so a corpus of 10,000 reports takes about as long as a handful.
+
+The blank rule (missing is never zero)
+--------------------------------------
+A figure uses a report only if **every cell it needs from that report holds a number**. A
+cell left blank in the report (``value`` NaN in the values frame), or absent because its
+table was not found, makes the report *missing* for that figure: the report is left out of
+the numerator **and** the denominator, and is never counted as zero. Cells a template does
+not have (``other_handling`` in a 2021 report, the three ``other_*`` rows in a 2019 report)
+are not missing: the report is simply judged by the rows of its own template. An outcome
+group's count in one report is the sum of the group's rows of that report's template, and
+is missing if any of those rows is blank.
+
+Every result row says what it rests on:
+
+* ``n_reports`` — reports used;
+* ``n_excluded`` — reports in scope left out because a needed cell was blank or absent;
+* ``n_blank_cells`` — blank cells among the needed cells of the reports in scope;
+* ``n_reports_failed_checks`` and ``flag_failed_checks`` — how many of the reports used
+  fail one of their own identities (``reports.n_checks_failed > 0``), and whether any does.
+  Such a figure is computed as the report states it, but the report does not add up.
+
+Rates and their intervals
+-------------------------
+* outcome share = outcome count / ``total_processed`` (requests ``total`` column);
+* review rate = ``review.total`` per 100 ``new_requests.total``; litigation rate = (
+  ``litigation_direct.total`` + ``litigation_after_review.total``) per 100
+  ``new_requests.total`` (each litigation row also on its own);
+* correction rate = ``corrected`` / decided, decided = ``upheld + corrected + other`` (cases
+  still pending are not decided).
+
+Every rate stands beside its two counts, and carries a Wilson score 95 % interval
+(:func:`wilson_interval`), computed from the pooled counts: the interval treats each
+request (or decided case) as one trial, and is left empty when the count exceeds its base
+(e.g. more cases than new requests) or the base is zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from reportkit import schema
+
+#: z for a two-sided 95 % interval.
+Z95 = 1.959963984540054
+#: Report statuses whose values are analysed (failed, not_a_report and duplicate are not).
+ANALYSED_STATUSES: tuple[str, ...] = ("ok", "partial")
+#: The ``agency`` value of the pooled "others" row made by :func:`lump_agencies`.
+OTHERS = "__others__"
+
+REQUESTS, REVIEW = "requests", "review_litigation"
+TOTAL = "total"
+LITIGATION_ROWS = ("litigation_direct", "litigation_after_review")
+RATE_MEASURES = ("review", "litigation", "litigation_direct", "litigation_after_review")
+_CELL = ["table", "row", "column"]
+_META = ["agency", "agency_short", "year"]
+
+
+def wilson_interval(successes: object, trials: object, z: float = Z95
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for ``successes`` out of ``trials`` (arrays or scalars).
+
+    ``(p + z²/2n ± z·sqrt(p(1−p)/n + z²/4n²)) / (1 + z²/n)``, clipped to [0, 1]. NaN where
+    ``trials`` is not positive or ``successes`` is outside ``[0, trials]``."""
+    k = np.asarray(successes, dtype="float64")
+    n = np.asarray(trials, dtype="float64")
+    valid = (n > 0) & (k >= 0) & (k <= n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        z2 = z * z
+        denom = 1.0 + z2 / n
+        center = (p + z2 / (2.0 * n)) / denom
+        half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
+    # exact bounds at the ends (the formula gives them only up to rounding)
+    low = np.where(valid, np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0)), np.nan)
+    high = np.where(valid, np.where(k == n, 1.0, np.clip(center + half, 0.0, 1.0)), np.nan)
+    return low, high
+
+
+# --- Selecting and grouping ------------------------------------------------------------------
+
+
+def _as_list(value: object) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, str | int | np.integer):
+        return [value]
+    items = list(value)  # type: ignore[call-overload]
+    return items or None
+
+
+def select(values: pd.DataFrame, reports: pd.DataFrame, years: object = None,
+           agencies: object = None, statuses: Sequence[str] | None = ANALYSED_STATUSES
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reports (and their values) to analyse: ``statuses`` (default ok and partial),
+    and, when given, ``years`` (int or list) and ``agencies`` (names matched against
+    ``agency`` or ``agency_short``). ``None`` or an empty list means all."""
+    keep = pd.Series(True, index=reports.index)
+    if statuses is not None and "status" in reports:
+        keep &= reports["status"].isin(list(statuses))
+    year_list = _as_list(years)
+    if year_list is not None:
+        keep &= pd.to_numeric(reports["year"], errors="coerce").isin([int(y) for y in year_list])
+    agency_list = _as_list(agencies)
+    if agency_list is not None:
+        names = [str(a) for a in agency_list]
+        keep &= reports["agency"].isin(names) | reports["agency_short"].isin(names)
+    chosen = reports.loc[keep].reset_index(drop=True)
+    return values.loc[values["report_id"].isin(chosen["report_id"])].reset_index(drop=True), chosen
+
+
+def _by(by: str | Sequence[str] | None) -> list[str]:
+    """Grouping columns: ``"agency"`` brings ``agency_short`` along for labels."""
+    cols = [] if by is None else [by] if isinstance(by, str) else list(by)
+    unknown = [c for c in cols if c not in ("agency", "agency_short", "year", "region")]
+    if unknown:
+        raise ValueError(f"cannot group by {unknown}: use 'agency', 'year' or 'region'")
+    if "agency" in cols and "agency_short" not in cols:
+        cols.insert(cols.index("agency") + 1, "agency_short")
+    return cols
+
+
+def agency_volume(values: pd.DataFrame, reports: pd.DataFrame,
+                  row: str = "total_processed") -> pd.Series:
+    """Requests per agency (``requests/row/total`` summed over its reports, blanks
+    skipped), largest first: the order in which charts list agencies."""
+    cells = values[(values["table"] == REQUESTS) & (values["row"] == row)
+                   & (values["column"] == TOTAL)][["report_id", "value"]]
+    frame = reports[["report_id", "agency"]].merge(cells, on="report_id", how="left")
+    volume = frame.groupby("agency", dropna=False, sort=False)["value"].sum()
+    return volume.sort_values(ascending=False, kind="stable")
+
+
+def lump_agencies(values: pd.DataFrame, reports: pd.DataFrame, top_n: int | None,
+                  row: str = "total_processed") -> pd.DataFrame:
+    """``reports`` with every agency outside the ``top_n`` largest (by requests, see
+    :func:`agency_volume`) renamed :data:`OTHERS`, so that a per-agency figure pools them
+    into one "others" row computed from their counts. ``agency_short`` of that row holds
+    the number of agencies pooled. ``top_n=None`` (or at least the number of agencies)
+    leaves ``reports`` as it is."""
+    volume = agency_volume(values, reports, row)
+    if top_n is None or len(volume) <= top_n:
+        return reports
+    keep = set(volume.index[:top_n])
+    out = reports.copy()
+    pooled = ~out["agency"].isin(keep)
+    out["agency"] = out["agency"].astype(object).where(~pooled, OTHERS)
+    out["agency_short"] = out["agency_short"].astype(object).where(
+        ~pooled, str(len(volume) - top_n))
+    return out
+
+
+# --- The measure engine ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Term:
+    measure: str
+    part: str  # "num" | "den"
+    table: str
+    row: str
+    column: str
+
+
+def _spec(terms: Iterable[tuple[str, _Term]]) -> pd.DataFrame:
+    """(template, term) pairs as a frame: template, measure, part, table, row, column."""
+    return pd.DataFrame([(tmpl, t.measure, t.part, t.table, t.row, t.column)
+                         for tmpl, t in terms],
+                        columns=["template", "measure", "part", *_CELL])
+
+
+def _per_report(values: pd.DataFrame, reports: pd.DataFrame, spec: pd.DataFrame,
+                den_adds_num: bool = False) -> pd.DataFrame:
+    """Numerator and denominator of each measure in each report (NaN when a needed cell is
+    blank or absent), with the report's blank-cell count and identity flag."""
+    grid = reports[["report_id", "template"]].astype({"template": object}).merge(
+        spec, on="template", how="inner")
+    needed = values[values["table"].isin(spec["table"].unique())
+                    & values["row"].isin(spec["row"].unique())
+                    & values["column"].isin(spec["column"].unique())]
+    needed = needed[["report_id", *_CELL, "value"]].assign(_present=True)
+    grid = grid.merge(needed, on=["report_id", *_CELL], how="left")
+    missing = grid["value"].isna()
+    grid = grid.assign(_missing=missing.astype("int64"),
+                       _blank=(missing & grid["_present"].notna()).astype("int64"))
+    if grid.empty:
+        return pd.DataFrame({"report_id": [], "measure": [], "numerator": [],
+                             "denominator": [], "n_blank_cells": [],
+                             **{c: [] for c in _META}, "failed_checks": []}).astype(
+            {"numerator": "float64", "denominator": "float64", "n_blank_cells": "int64",
+             "failed_checks": "bool"})
+    parts = grid.groupby(["report_id", "measure", "part"], sort=False).agg(
+        value=("value", "sum"), missing=("_missing", "sum"), blank=("_blank", "sum"))
+    parts["value"] = parts["value"].where(parts["missing"] == 0)
+    wide = parts.unstack("part")
+    out = pd.DataFrame({
+        "numerator": wide[("value", "num")],
+        "denominator": wide[("value", "den")],
+        "n_blank_cells": wide[("blank", "num")].fillna(0) + wide[("blank", "den")].fillna(0),
+    })
+    if den_adds_num:
+        out["denominator"] = out["denominator"] + out["numerator"]
+    out = out.reset_index()
+    meta_cols = ["report_id", *[c for c in (*_META, "region") if c in reports]]
+    meta = reports[meta_cols].copy()
+    failed = reports["n_checks_failed"] if "n_checks_failed" in reports else 0
+    meta["failed_checks"] = pd.to_numeric(failed, errors="coerce").fillna(0).gt(0)
+    return out.merge(meta, on="report_id", how="left")
+
+
+def _aggregate(per_report: pd.DataFrame, by: list[str], order: Sequence[str],
+               scale: float = 1.0) -> pd.DataFrame:
+    """Pool per-report counts into one row per ``by`` group and measure (blank rule in the
+    module docstring), with the rate, its Wilson interval and the bookkeeping columns."""
+    frame = per_report.copy()
+    for col in by:
+        if col not in frame:
+            frame[col] = np.nan
+        if col != "year":
+            frame[col] = frame[col].astype(object)
+    used = frame["numerator"].notna() & frame["denominator"].notna()
+    frame = frame.assign(
+        _num=frame["numerator"].where(used), _den=frame["denominator"].where(used),
+        _used=used.astype("int64"), _excluded=(~used).astype("int64"),
+        _failed=(used & frame["failed_checks"]).astype("int64"))
+    keys = [*by, "measure"]
+    out = frame.groupby(keys, dropna=False, sort=False).agg(
+        numerator=("_num", "sum"), denominator=("_den", "sum"),
+        n_reports=("_used", "sum"), n_excluded=("_excluded", "sum"),
+        n_blank_cells=("n_blank_cells", "sum"),
+        n_reports_failed_checks=("_failed", "sum")).reset_index()
+    empty = out["n_reports"] == 0
+    out.loc[empty, ["numerator", "denominator"]] = np.nan
+    out[["numerator", "denominator"]] = out[["numerator", "denominator"]].astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = out["numerator"] / out["denominator"]
+    out["rate"] = rate.where(np.isfinite(rate)) * scale
+    low, high = wilson_interval(out["numerator"], out["denominator"])
+    out["ci_low"], out["ci_high"] = low * scale, high * scale
+    out["n_blank_cells"] = out["n_blank_cells"].astype("int64")
+    out["flag_failed_checks"] = out["n_reports_failed_checks"] > 0
+    rank = {m: i for i, m in enumerate(order)}
+    out["_order"] = out["measure"].map(rank)
+    out = out.sort_values([*by, "_order"], kind="stable", na_position="last")
+    columns = [*keys, "numerator", "denominator", "rate", "ci_low", "ci_high", "n_reports",
+               "n_excluded", "n_blank_cells", "n_reports_failed_checks", "flag_failed_checks"]
+    return out[columns].reset_index(drop=True)
+
+
+# --- Outcomes --------------------------------------------------------------------------------
+
+
+def _outcome_spec(level: str, column: str) -> pd.DataFrame:
+    terms: list[tuple[str, _Term]] = []
+    for template in schema.TEMPLATES:
+        rows = [r for r in schema.rows_for(template, REQUESTS) if r.group]
+        measures = {r.key: (r.key if level == "row" else r.group) for r in rows}
+        for r in rows:
+            terms.append((template, _Term(measures[r.key], "num", REQUESTS, r.key, column)))
+        for measure in dict.fromkeys(measures.values()):
+            terms.append((template, _Term(measure, "den", REQUESTS, "total_processed", column)))
+    return _spec(terms)
+
+
+def outcome_shares(values: pd.DataFrame, reports: pd.DataFrame,
+                   by: str | Sequence[str] | None = None, level: str = "row",
+                   column: str = TOTAL) -> pd.DataFrame:
+    """Outcome counts and their share of ``total_processed``, overall or per ``by``
+    (``"agency"``, ``"year"``, ``["agency", "year"]``).
+
+    ``level="row"``: the outcome rows of the templates (21 in 2021, 19 in 2019;
+    ``other_handling`` only from 2019 reports); ``level="group"``: the six groups of
+    :data:`reportkit.schema.OUTCOME_GROUPS`, 2019's ``other_handling`` and 2021's
+    ``other_*`` rows both making ``other``. ``column``: an applicant column instead of
+    ``total``. Columns: *by*, ``outcome``, ``group``, ``count``, ``total_processed``,
+    ``share`` (0–1), ``ci_low``, ``ci_high``, ``n_reports``, ``n_excluded``,
+    ``n_blank_cells``, ``n_reports_failed_checks``, ``flag_failed_checks``."""
+    if level not in ("row", "group"):
+        raise ValueError("level must be 'row' or 'group'")
+    keys = _by(by)
+    per = _per_report(values, reports, _outcome_spec(level, column))
+    order = schema.OUTCOME_ROWS if level == "row" else tuple(schema.OUTCOME_GROUPS)
+    out = _aggregate(per, keys, order).rename(columns={
+        "measure": "outcome", "numerator": "count", "denominator": "total_processed",
+        "rate": "share"})
+    groups = out["outcome"].map(schema.outcome_group) if level == "row" else out["outcome"]
+    out.insert(len(keys) + 1, "group", groups)
+    return out
+
+
+# --- Review and litigation -------------------------------------------------------------------
+
+
+def _rate_spec() -> pd.DataFrame:
+    rows = {"review": ("review",), "litigation": LITIGATION_ROWS,
+            "litigation_direct": ("litigation_direct",),
+            "litigation_after_review": ("litigation_after_review",)}
+    terms = []
+    for template in schema.TEMPLATES:
+        for measure, members in rows.items():
+            terms += [(template, _Term(measure, "num", REVIEW, r, TOTAL)) for r in members]
+            terms.append((template, _Term(measure, "den", REQUESTS, "new_requests", TOTAL)))
+    return _spec(terms)
+
+
+def review_litigation_rates(values: pd.DataFrame, reports: pd.DataFrame,
+                            by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Cases of administrative review and litigation per 100 requests received
+    (``new_requests.total``), overall or per ``by``.
+
+    ``measure``: ``review``; ``litigation`` (direct + after review); and each litigation row
+    on its own. Columns: *by*, ``measure``, ``cases``, ``new_requests``, ``rate_per_100``,
+    ``ci_low``, ``ci_high`` (per 100), ``n_reports``, ``n_excluded``, ``n_blank_cells``,
+    ``n_reports_failed_checks``, ``flag_failed_checks``."""
+    keys = _by(by)
+    per = _per_report(values, reports, _rate_spec())
+    return _aggregate(per, keys, RATE_MEASURES, scale=100.0).rename(columns={
+        "numerator": "cases", "denominator": "new_requests", "rate": "rate_per_100"})
+
+
+def _correction_spec() -> pd.DataFrame:
+    rows = {"review": ("review",), "litigation": LITIGATION_ROWS,
+            "litigation_direct": ("litigation_direct",),
+            "litigation_after_review": ("litigation_after_review",)}
+    terms = []
+    for template in schema.TEMPLATES:
+        for measure, members in rows.items():
+            for r in members:
+                terms.append((template, _Term(measure, "num", REVIEW, r, "corrected")))
+                terms += [(template, _Term(measure, "den", REVIEW, r, c))
+                          for c in ("upheld", "other")]
+    return _spec(terms)
+
+
+def correction_rates(values: pd.DataFrame, reports: pd.DataFrame,
+                     by: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of decided review and litigation cases whose result was corrected
+    (结果纠正): ``corrected / (upheld + corrected + other)``; pending cases are not decided.
+
+    Columns: *by*, ``measure`` (as in :func:`review_litigation_rates`), ``corrected``,
+    ``decided``, ``correction_rate`` (0–1), ``ci_low``, ``ci_high``, ``n_reports``,
+    ``n_excluded``, ``n_blank_cells``, ``n_reports_failed_checks``, ``flag_failed_checks``."""
+    keys = _by(by)
+    per = _per_report(values, reports, _correction_spec(), den_adds_num=True)
+    return _aggregate(per, keys, RATE_MEASURES).rename(columns={
+        "numerator": "corrected", "denominator": "decided", "rate": "correction_rate"})
+
+
+# --- Data quality ----------------------------------------------------------------------------
+
+
+def status_summary(reports: pd.DataFrame) -> pd.DataFrame:
+    """Reports per status (ok, partial, failed, not_a_report, duplicate) and their share."""
+    counts = reports["status"].value_counts().rename("reports")
+    order = ["ok", "partial", "failed", "not_a_report", "duplicate"]
+    counts = counts.reindex([*order, *[s for s in counts.index if s not in order]],
+                            fill_value=0)
+    out = counts.rename_axis("status").reset_index()
+    out["share"] = out["reports"] / max(len(reports), 1)
+    return out
+
+
+def failed_checks(checks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Every failed identity, with the report's agency and year, worst reports first."""
+    failed = checks[checks["status"] == "failed"]
+    meta = [c for c in ("report_id", *_META, "source_path") if c in reports]
+    out = failed.merge(reports[meta], on="report_id", how="left")
+    out["difference"] = out["actual"] - out["expected"]
+    return out.sort_values(["report_id", "check", "subject"]).reset_index(drop=True)
+
+
+def blank_cells(values: pd.DataFrame, reports: pd.DataFrame, per: str = "report"
+                ) -> pd.DataFrame:
+    """Blank cells (value NaN) counted per report (``per="report"``: with the number of
+    cells read) or per table row (``per="row"``: in how many reports it is blank)."""
+    frame = values.assign(_blank=values["value"].isna().astype("int64"))
+    if per == "row":
+        out = frame.groupby(["table", "row"], sort=False).agg(
+            reports=("report_id", "nunique"), blank_cells=("_blank", "sum")).reset_index()
+        out = out[out["blank_cells"] > 0]
+        return out.sort_values("blank_cells", ascending=False, kind="stable"
+                               ).reset_index(drop=True)
+    if per != "report":
+        raise ValueError("per must be 'report' or 'row'")
+    counts = frame.groupby("report_id", sort=False).agg(
+        cells=("_blank", "size"), blank_cells=("_blank", "sum")).reset_index()
+    meta = [c for c in ("report_id", *_META, "template", "status") if c in reports]
+    out = reports[meta].merge(counts, on="report_id", how="left")
+    out[["cells", "blank_cells"]] = out[["cells", "blank_cells"]].fillna(0).astype("int64")
+    return out.sort_values("blank_cells", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def scope(reports: pd.DataFrame) -> dict[str, object]:
+    """What a selection holds: reports, agencies, years (for titles and captions)."""
+    years = sorted(int(y) for y in pd.to_numeric(reports["year"], errors="coerce").dropna()
+                   .unique())
+    return {"reports": len(reports), "agencies": int(reports["agency"].nunique()),
+            "years": years}
