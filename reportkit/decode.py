@@ -53,10 +53,16 @@ def control_share(text: str) -> float:
     """The share of control characters that no text file holds (NUL, BEL, …)."""
     if not text:
         return 0.0
-    # each distinct character is judged once (a report uses a few hundred), then counted
-    bad = [ch for ch in set(text) if ch not in "\t\n\r\f\v\x1b"
+    # each distinct character is judged once (and remembered when fine), then counted
+    unknown = set(text) - _FINE
+    bad = [ch for ch in unknown if ch not in "\t\n\r\f\v\x1b"
            and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")]
+    if len(_FINE) < 100_000:
+        _FINE.update(unknown.difference(bad))
     return sum(text.count(ch) for ch in bad) / len(text) if bad else 0.0
+
+
+_FINE: set[str] = set()  # characters seen that are not control characters
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:

@@ -211,8 +211,11 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
         report = parse_file(Path(path), overrides, max_bytes)
         vs, cs = report.values, report.checks
         values[0].extend([report.report_id] * len(vs))
-        for col, attr in zip(values[1:], ("table", "row", "column", "value", "raw")):
-            col.extend([getattr(v, attr) for v in vs])
+        values[1].extend([v.table for v in vs])
+        values[2].extend([v.row for v in vs])
+        values[3].extend([v.column for v in vs])
+        values[4].extend([v.value for v in vs])
+        values[5].extend([v.raw for v in vs])
         for col, attr in zip(checks, CHECK_COLUMNS):
             col.extend([getattr(c, attr) for c in cs])
         parsed.append((report.meta(), _carry(report), len(vs), len(cs)))
