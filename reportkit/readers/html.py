@@ -128,6 +128,8 @@ class _Lines:
 
 def cell_text(cell: etree._Element) -> str:
     """A cell's text: lines broken at ``<br>`` and block elements, spaces collapsed."""
+    if len(cell) == 0:  # text only (most cells): what the walk below gives, directly
+        return _clean_line(cell.text or "")
     out = _Lines()
 
     def walk(el: etree._Element) -> None:
@@ -168,7 +170,10 @@ def _rows_of(table: etree._Element) -> list[etree._Element]:
 
 
 def _span(el: etree._Element, name: str) -> int:
-    value = (el.get(name) or "1").strip()
+    value = el.get(name)
+    if value is None:  # most cells
+        return 1
+    value = (value or "1").strip()
     digits = "".join(ch for ch in value if ch.isdigit())
     return int(digits[:6]) if digits else 1
 
