@@ -8,6 +8,7 @@ numeral) or table precedes it. Tables of one part are joined.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from reportkit import schema
@@ -15,6 +16,11 @@ from reportkit.document import Document, Paragraph, Table
 from reportkit.labels import contains_any, normalize
 
 _HEADING_MAX_CHARS = 40
+# CJK ideographs survive normalize() one for one (no decomposition, never composed, not
+# punctuation), except the few a numbering prefix may strip ("三、", "第二部分"): counting
+# the others gives a lower bound of the normalised length without normalising.
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
+_NUMBERING_IDEOGRAPHS = "一二三四五六七八九十第部分"
 
 
 @dataclass
@@ -30,6 +36,8 @@ class Parts:
 
 def heading_part(text: str) -> str | None:
     """The part a short paragraph heads ('proactive', …, 'end'), or None for prose."""
+    if len(text) > _HEADING_MAX_CHARS and _surely_longer(text, _HEADING_MAX_CHARS):
+        return None  # prose: what normalising it would also conclude, found faster
     norm = normalize(text)
     if not norm or len(norm) > _HEADING_MAX_CHARS:
         return None
@@ -37,6 +45,14 @@ def heading_part(text: str) -> str | None:
         if contains_any(norm, phrases):
             return part
     return None
+
+
+def _surely_longer(text: str, limit: int) -> bool:
+    """True when ``normalize(text)`` is certainly longer than ``limit`` characters."""
+    ideographs = len(_IDEOGRAPH.findall(text))
+    if ideographs <= limit:
+        return False
+    return ideographs - sum(text.count(ch) for ch in _NUMBERING_IDEOGRAPHS) > limit
 
 
 def content_part(table: Table) -> str | None:
