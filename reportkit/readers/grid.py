@@ -85,18 +85,27 @@ def place(rows: list[list[SpanCell]]) -> list[list[str]]:
     grid: list[dict[int, Slot]] = [{} for _ in range(n)]
     for r, row in enumerate(rows):
         c = 0
+        here = grid[r]
         for cell in row:
-            while c in grid[r]:
+            while c in here:
                 c += 1
             rs = max(1, min(cell.rowspan, MAX_ROWSPAN, n - r))
             cs = max(1, min(cell.colspan, MAX_COLSPAN))
+            origin = (r, c)
             for dr in range(rs):
+                below = grid[r + dr]
                 for dc in range(cs):
-                    grid[r + dr].setdefault(c + dc, Slot(cell.text, (r, c), dr == dc == 0))
+                    if c + dc not in below:  # a Slot is made only where one goes
+                        below[c + dc] = Slot(cell.text, origin, dr == dc == 0)
             c += cs
-    dense = [[cells.get(c, Slot("", (r, c))) for c in range(max(cells) + 1)] if cells else []
+    dense = [[_slot_or_gap(cells, r, c) for c in range(max(cells) + 1)] if cells else []
              for r, cells in enumerate(grid)]
     return flatten(dense)
+
+
+def _slot_or_gap(cells: dict[int, Slot], r: int, c: int) -> Slot:
+    slot = cells.get(c)
+    return Slot("", (r, c)) if slot is None else slot
 
 
 def drop_empty_rows(rows: list[list[str]]) -> list[list[str]]:

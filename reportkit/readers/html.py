@@ -76,6 +76,8 @@ def _is_chrome(el: etree._Element) -> bool:
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     if tag in CHROME_TAGS:
         return True
+    if not el.attrib:  # no style, hidden, class or id: nothing below can say chrome
+        return False
     style = (el.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style or el.get("hidden") is not None:
         return True
