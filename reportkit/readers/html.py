@@ -87,8 +87,17 @@ def _is_chrome(el: etree._Element) -> bool:
 def strip_chrome(root: etree._Element) -> None:
     """Remove site chrome in place (never inside a data table: its cells are data; a
     layout table, one holding other tables, is page structure and may hold chrome)."""
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_chrome(el)
-              and not any(a.tag == "table" and not _is_layout(a) for a in el.iterancestors())]
+    doomed = []
+    stack = [root]
+    while stack:  # document order, not entering data tables
+        el = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        if _is_chrome(el):
+            doomed.append(el)
+        if el.tag == "table" and not _is_layout(el):
+            continue
+        stack.extend(reversed(el))
     for el in doomed:
         parent = el.getparent()
         if parent is None:
