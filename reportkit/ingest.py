@@ -471,12 +471,13 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
         store.save(live_paths, None)  # nothing to write; keep what was learnt of the files
         return StoredCorpus(out_dir)
     todo = [it for it in items if it.entry is None and it.fixed is None]
-    sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
-                                        else _MemorySink())
-    bar = tqdm(total=len(items), desc="reports", unit="file",
-               disable=None if progress else True)
-    try:
-        with _parsed_stream(todo, max_bytes, jobs) as fresh:
+    # the workers start first: no thread of ours (progress bar, writers) is forked with them
+    with _parsed_stream(todo, max_bytes, jobs) as fresh:
+        sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
+                                            else _MemorySink())
+        bar = tqdm(total=len(items), desc="reports", unit="file",
+                   disable=None if progress else True)
+        try:
             assembler = _Assembler(sink)
             for item in items:
                 if item.fixed is not None:
@@ -499,13 +500,13 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
                                  _count(checks))
                 bar.update()
             result = assembler.finish(before_commit=store.close if store else None)
-    except BaseException:
-        sink.abort()
-        if store is not None:
-            store.close()
-        raise
-    finally:
-        bar.close()
+        except BaseException:
+            sink.abort()
+            if store is not None:
+                store.close()
+            raise
+        finally:
+            bar.close()
     if out_dir is None:
         return result
     if store is not None:

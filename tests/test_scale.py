@@ -317,3 +317,29 @@ def test_cli_jobs_and_no_cache(tmp_path: Path) -> None:
     assert main(["ingest", str(src), "--out", str(out), "--quiet", "--no-cache"]) == 0
     assert not (out / "cache").exists()
     assert len(pd.read_parquet(out / "reports.parquet")) == 8
+
+
+def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    reports = write_synthetic(src, 12, seed=10)
+    reportkit.ingest([src], out, progress=False, jobs=1)
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    index = (out / "cache" / "index.json").read_bytes()
+    for r in reports[:6]:  # six files to parse again
+        (src / r.file).write_bytes(make_reports(20, seed=99)[reports.index(r)].render())
+    calls = []
+
+    def failing(path: Path, *args: object) -> reportkit.Report:
+        calls.append(path)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(path, *args)  # type: ignore[arg-type]
+
+    real = INGEST.parse_file
+    monkeypatch.setattr(INGEST, "parse_file", failing)
+    with pytest.raises(KeyboardInterrupt):
+        reportkit.ingest([src], out, progress=False, jobs=1)
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
+    assert (out / "cache" / "index.json").read_bytes() == index
+    assert not [p for p in out.rglob(".*")]  # no temporary file left behind
