@@ -79,8 +79,9 @@ def wilson_interval(successes: object, trials: object, z: float = Z95
         denom = 1.0 + z2 / n
         center = (p + z2 / (2.0 * n)) / denom
         half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denom
-    low = np.where(valid, np.clip(center - half, 0.0, 1.0), np.nan)
-    high = np.where(valid, np.clip(center + half, 0.0, 1.0), np.nan)
+    # exact bounds at the ends (the formula gives them only up to rounding)
+    low = np.where(valid, np.where(k == 0, 0.0, np.clip(center - half, 0.0, 1.0)), np.nan)
+    high = np.where(valid, np.where(k == n, 1.0, np.clip(center + half, 0.0, 1.0)), np.nan)
     return low, high
 
 

@@ -1,29 +1,96 @@
-"""Bytes to text: the encoding a text or web page was saved in."""
+"""Bytes to text: the encoding a text or web page was saved in.
+
+Order of evidence, strongest first:
+
+1. a byte-order mark (UTF-8, UTF-16 LE/BE);
+2. valid UTF-8 (GBK or UTF-16 text of any length is practically never valid UTF-8);
+3. the charset a web page declares (``<meta charset=gb2312>``), if the bytes decode under it;
+   GB2312 and GBK are read as GB18030, their superset, so a rare character never fails;
+4. detection by charset-normalizer among the encodings reports come in: GB18030 and UTF-16
+   without a BOM.
+
+Anything else is not text: :class:`ReportError`.
+"""
 
 from __future__ import annotations
 
 import codecs
+import unicodedata
+
+from charset_normalizer import from_bytes
 
 from reportkit.errors import ReportError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
+#: Labels a page may declare that mean "read as GB18030" (its subsets and aliases).
+GB_ALIASES = frozenset({"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "windows-936",
+                        "gb_2312-80", "gb_2312", "csgb2312", "euc-cn", "hz-gb-2312", "chinese",
+                        "iso-ir-58", "csiso58gb231280"})
+#: Encodings charset-normalizer may choose between when there is no BOM and no valid UTF-8.
+CANDIDATES = ("gb18030", "utf_16_le", "utf_16_be")
+#: Share of control characters (other than tab, newline, form feed) above which it is no text.
+MAX_CONTROL_SHARE = 0.01
+_NOT_TEXT = ("the file is not text in UTF-8, UTF-16 or GB18030: re-save it as UTF-8 "
+             "or give the original document")
 
-def decode(data: bytes) -> tuple[str, str]:
-    """``(text, encoding)`` for text bytes: a BOM, else UTF-8, else GB18030.
 
-    Raises :class:`ReportError` when the bytes are no text in any of these.
+def canonical_encoding(label: str | None) -> str | None:
+    """The codec to use for a declared charset label, or None when unknown."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    if name in GB_ALIASES:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def control_share(text: str) -> float:
+    """The share of control characters that no text file holds (NUL, BEL, …)."""
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ch not in "\t\n\r\f\v\x1b"
+              and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"))
+    return bad / len(text)
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    if control_share(text) > MAX_CONTROL_SHARE:
+        raise ReportError(_NOT_TEXT)
+    return text, encoding
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """``(text, encoding)`` for text bytes; ``declared`` is a web page's own charset, if any.
+
+    Raises :class:`ReportError` when the bytes are no text in any supported encoding.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
+            try:
+                return _checked(data.decode(name), name)
+            except UnicodeDecodeError as exc:
+                raise ReportError(f"the file starts like {name} text but is damaged: "
+                                  "re-save it as UTF-8") from exc
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    codec = canonical_encoding(declared)
+    if codec and codec not in ("utf-8", "ascii"):
+        try:
+            return _checked(data.decode(codec), codec)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    best = from_bytes(data, cp_isolation=list(CANDIDATES)).best()
+    if best is None:
+        raise ReportError(_NOT_TEXT)
+    encoding = codecs.lookup(best.encoding).name
     try:
-        return data.decode("gb18030"), "gb18030"
+        return _checked(data.decode(encoding), encoding)
     except UnicodeDecodeError as exc:
-        raise ReportError("the file is not text in UTF-8, UTF-16 or GB18030: "
-                          "re-save it as UTF-8 or give the original document") from exc
+        raise ReportError(_NOT_TEXT) from exc

@@ -91,7 +91,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], where: str = "") -> dict
     out = copy.deepcopy(base)
     for key, value in extra.items():
         if key not in base:
-            raise ConfigError(f"unknown key {where}{key!r}: expected one of "
+            raise ConfigError(f"unknown key '{where}{key}': expected one of "
                               f"{', '.join(sorted(base))}")
         if isinstance(base[key], dict) and key != "parameters":
             if not isinstance(value, dict):
@@ -203,9 +203,10 @@ def _failed_cell(output: Path) -> tuple[int | None, int | None, str]:
         nb = nbformat.read(output, as_version=4)
     except Exception:
         return None, None, ""
+    added = {"injected-parameters", "papermill-error-cell-tag"}  # cells papermill inserts
     index = 0
     for cell in nb.cells:
-        if cell.get("metadata", {}).get("tags") and "injected-parameters" in cell.metadata.tags:
+        if added & set(cell.get("metadata", {}).get("tags", [])):
             continue
         index += 1
         if cell.get("metadata", {}).get("papermill", {}).get("exception"):
@@ -223,7 +224,9 @@ def execute(job: NotebookJob, kernel: str, cell_timeout: int) -> str | None:
         pm.execute_notebook(str(job.source), str(job.output), parameters=job.parameters,
                             kernel_name=kernel, cwd=str(job.source.parent),
                             progress_bar=False, execution_timeout=cell_timeout,
-                            request_save_on_cell_execute=True)
+                            request_save_on_cell_execute=True,
+                            # the kernel's own log: errors only (not its TCP notice)
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except Exception as exc:
         index, count, line = _failed_cell(job.output)
         what = getattr(exc, "ename", type(exc).__name__)
@@ -257,6 +260,9 @@ def run(config_path: str | None = None) -> int:
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
+    from reportkit import fonts
+
+    fonts.font_path()  # the one-time font conversion happens here, not inside a notebook
     failures = []
     for job in steps.jobs:
         print(f"reportkit run: executing {job.source.name} …", file=sys.stderr, flush=True)

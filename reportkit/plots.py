@@ -30,6 +30,7 @@ function                                  default file name
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -122,7 +123,7 @@ TEXT: dict[str, dict[str, str]] = {
                       "（见 CSV 的 n_excluded）",
         "flag_note": "† 含算术校验未通过的报告",
         "n": "n={n}",
-        "clipped_note": "▸ 区间上限超出图幅处已截断（完整数值见 CSV）",
+        "clipped_note": "▶ 区间上限超出图幅处已截断（完整数值见 CSV）",
         "year_tick": "{year}\n{reports} 份报告 · {base} 件",
         "all_panel": "{measure}（全部机关 {value}）",
     },
@@ -151,7 +152,7 @@ TEXT: dict[str, dict[str, str]] = {
                       "(n_excluded in the CSV)",
         "flag_note": "† includes reports that fail their own arithmetic",
         "n": "n={n}",
-        "clipped_note": "▸ intervals cut at the edge of the chart (full values in the CSV)",
+        "clipped_note": "▶ intervals cut at the edge of the chart (full values in the CSV)",
         "year_tick": "{year}\n{reports} report{rs} · {base} requests",
         "all_panel": "{measure} (all agencies {value})",
     },
@@ -210,10 +211,22 @@ HEADER_IN = 0.78  # inches above the plot for the title and the scope line
 NOTE_IN = 0.2  # inches below the plot per note line
 
 
+class ChartFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter (as PNG) without pyplot, so a chart
+    displays once, when it is a cell's last expression, and is never kept by pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        with mpl.rc_context(_rc()):
+            self.savefig(buffer, format="png", dpi=100, bbox_inches="tight",
+                         pad_inches=0.15, facecolor="white")
+        return buffer.getvalue()
+
+
 def _new_figure(width: float, body_height: float, notes: Sequence[str] = ()) -> Figure:
     """A figure whose constrained layout leaves room for a header and ``notes`` lines."""
     height = body_height + HEADER_IN + NOTE_IN * len(notes)
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = ChartFigure(figsize=(width, height), layout="constrained")
     bottom = NOTE_IN * len(notes) / height
     fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - bottom - HEADER_IN / height),
                                 h_pad=0.06, w_pad=0.06)
@@ -369,8 +382,9 @@ def outcome_composition(values: pd.DataFrame, reports: pd.DataFrame, *, top_n: i
         ax.xaxis.set_major_formatter(FuncFormatter(_pct))
         ax.set_xlabel(t["composition_x"])
         ax.set_ylim(-0.6, len(order) - 0.4)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=6 if lang == "zh" else 3,
-                  fontsize=8.5, handlelength=1.2, columnspacing=1.0)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=6 if lang == "zh" else 3,
+                      fontsize=8.5, handlelength=1.2, columnspacing=1.0)
         _decorate(fig, title or t["composition_title"], _scope_line(reports, lang), notes)
     out = data.drop(columns=["_key", "is_others"])
     return _attach(fig, out, "outcome_composition_by_agency")
@@ -380,12 +394,13 @@ def _ranked_bars(ax: object, labels: Sequence[str], rates: np.ndarray, low: np.n
                  high: np.ndarray, texts: Sequence[str], colors: Sequence[str],
                  cap: float, xmax: float) -> bool:
     """Horizontal bars top to bottom with Wilson interval whiskers (cut at ``cap``, marked
-    ▸) and a text each. Returns whether any whisker was cut."""
+    ▶) and a text each. Returns whether any whisker was cut."""
     y = np.arange(len(labels))[::-1]
     rates = np.asarray(rates, dtype=float)
     shown_high = np.minimum(high, cap)
     ax.barh(y, np.nan_to_num(rates), color=colors, height=0.65)
-    err = np.vstack([np.nan_to_num(rates - low), np.nan_to_num(shown_high - rates)])
+    err = np.maximum(np.vstack([np.nan_to_num(rates - low),
+                                np.nan_to_num(shown_high - rates)]), 0.0)
     ok = ~np.isnan(rates) & ~np.isnan(low)
     ax.errorbar(rates[ok], y[ok], xerr=err[:, ok], fmt="none", ecolor="#333333",
                 elinewidth=0.9, capsize=2.5)
@@ -501,7 +516,8 @@ def outcome_trends(values: pd.DataFrame, reports: pd.DataFrame, *, lang: str = "
         ax.yaxis.grid(True)
         ax.set_xlabel(t["year_axis"])
         ax.set_ylabel(t["outcome_trend_y"])
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         _decorate(fig, title or t["outcome_trend_title"], _scope_line(reports, lang), notes)
     return _attach(fig, data, "outcome_trends_by_year")
 
@@ -622,8 +638,8 @@ def review_litigation_trends(values: pd.DataFrame, reports: pd.DataFrame, *,
             x = part["year"].to_numpy(float) + (i - 0.5) * 0.14
             r = part["rate_per_100"].to_numpy(float)
             high = np.minimum(part["ci_high"].to_numpy(float), cap)
-            err = np.vstack([np.nan_to_num(r - part["ci_low"].to_numpy(float)),
-                             np.nan_to_num(high - r)])
+            err = np.maximum(np.vstack([np.nan_to_num(r - part["ci_low"].to_numpy(float)),
+                                        np.nan_to_num(high - r)]), 0.0)
             ax.errorbar(x, r, yerr=err, marker="o", color=MEASURE_COLORS[measure],
                         label=MEASURE_LABELS[lang][measure], capsize=3, linewidth=1.8)
             clipped = part["ci_high"].to_numpy(float) > cap
@@ -643,7 +659,8 @@ def review_litigation_trends(values: pd.DataFrame, reports: pd.DataFrame, *,
         ax.yaxis.grid(True)
         ax.set_xlabel(t["year_axis"])
         ax.set_ylabel(t["rates_trend_y"])
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         _decorate(fig, title or t["rates_trend_title"], _scope_line(reports, lang), notes)
     return _attach(fig, data, "review_litigation_trends_by_year")
 

@@ -1,18 +1,71 @@
-"""Read bytes → decode → a :class:`~reportkit.document.Document`, whatever the format."""
+"""Read bytes → a :class:`~reportkit.document.Document`, whatever the format.
+
+The format is sniffed from the content (:mod:`reportkit.sniff`), never taken from the name.
+Every failure is a :class:`ReportError` with one line for the user; an unexpected error
+inside a parsing library is turned into one too, so one bad file never stops a run.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
 
 from reportkit.decode import decode
 from reportkit.document import Document
 from reportkit.errors import ReportError
+from reportkit.readers.doc import read_doc
+from reportkit.readers.docx import read_docx
+from reportkit.readers.html import read_html
+from reportkit.readers.pdf import read_pdf
 from reportkit.readers.text import read_text
+from reportkit.sniff import sniff
+
+#: What each sniffed format is called in messages.
+FORMAT_NAMES = {"text": "text file", "html": "web page", "docx": "Word .docx",
+                "pdf": "PDF", "doc": "Word .doc"}
+#: The formats a file's name suggests, to note a misnamed file.
+EXTENSIONS = {".txt": "text", ".htm": "html", ".html": "html", ".shtml": "html",
+              ".xhtml": "html", ".docx": "docx", ".pdf": "pdf", ".doc": "doc"}
+_REFUSED = {
+    "empty": "the file is empty: download it again",
+    "zip": "a zip archive that is not a Word .docx: unzip it and give the report inside",
+    "rtf": "RTF is not supported: open it in Word and save it as .docx",
+    "binary": "not a report: binary data in no supported format (text, web page, .docx, "
+              "PDF, .doc); check that the download is complete",
+}
 
 
-def read_document(data: bytes, name: str = "") -> Document:
-    """The document in ``data`` (the file's bytes; ``name`` for messages only)."""
-    if not data.strip():
-        raise ReportError("the file is empty: download it again")
+def read_text_bytes(data: bytes) -> Document:
+    """Plain text in any supported encoding."""
     text, encoding = decode(data)
     doc = read_text(text)
     doc.encoding = encoding
+    return doc
+
+
+READERS: dict[str, Callable[[bytes], Document]] = {
+    "text": read_text_bytes, "html": read_html, "docx": read_docx, "pdf": read_pdf,
+    "doc": read_doc,
+}
+
+
+def read_document(data: bytes, name: str = "") -> Document:
+    """The document in ``data`` (the file's bytes; ``name`` for messages and notes only)."""
+    kind = sniff(data)
+    if kind in _REFUSED:
+        raise ReportError(_REFUSED[kind])
+    try:
+        doc = READERS[kind](data)
+    except ReportError:
+        raise
+    except RecursionError as exc:
+        raise ReportError(f"the {FORMAT_NAMES[kind]} is nested too deeply to read: "
+                          "save it again in a simpler form") from exc
+    except Exception as exc:  # a library's own failure on a damaged file
+        raise ReportError(f"the {FORMAT_NAMES[kind]} is damaged and cannot be read "
+                          f"({type(exc).__name__}): download it again or save it anew") from exc
+    suffix = PurePath(name).suffix.lower() if name else ""
+    claimed = EXTENSIONS.get(suffix)
+    if claimed and claimed != kind:
+        doc.notes.append(f"named {suffix} but the content is a {FORMAT_NAMES[kind]}")
     return doc

@@ -54,7 +54,8 @@ def fit(cells: list[str], width: int) -> tuple[list[str], bool]:
     """The ``width`` value cells of a row, right-aligned; and whether the row was short.
 
     Trailing blank cells beyond ``width`` are layout, not data, and are dropped first.
-    A short row is padded with blanks on the right (and reported by the caller).
+    A short row cannot say which of its columns is missing: the caller leaves the whole
+    row blank rather than guess, and reports it.
     """
     cells = list(cells)
     while len(cells) > width and not cells[-1].strip():
@@ -76,9 +77,10 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
     label = row.label
     fitted, short = fit(cells, len(columns))
     if short:
-        out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has "
-                            f"{sum(1 for c in cells if c.strip())} cells for "
-                            f"{len(columns)} columns")
+        printed = " ".join(c.strip() or "_" for c in cells)
+        out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has {len(cells)} cells "
+                            f"for {len(columns)} columns ({printed}): left blank, not guessed")
+        fitted = [""] * len(columns)
     for column, raw in zip(columns, fitted):
         if column.startswith("_"):
             continue
@@ -201,6 +203,17 @@ def extract_requests(rows: list[list[str]], template: str) -> Extraction:
     return out
 
 
+def _joined(rows: list[list[str]]) -> list[str]:
+    """Value rows of one logical row that a layout wrapped, without their trailing blanks."""
+    cells: list[str] = []
+    for vals in rows:
+        vals = list(vals)
+        while vals and not vals[-1].strip():
+            vals.pop()
+        cells.extend(vals)
+    return cells
+
+
 # --- Part 四 ---------------------------------------------------------------------------------
 
 
@@ -210,7 +223,7 @@ def extract_review(rows: list[list[str]]) -> Extraction:
     out = Extraction()
     blocks = schema.REVIEW_ROWS
     width = sum(len(r.columns) for r in blocks)
-    unlabelled: list[str] = []
+    unlabelled: list[list[str]] = []
     labelled: dict[str, list[str]] = {}
     for cells in rows:
         labels, vals = split_row(cells)
@@ -221,14 +234,14 @@ def extract_review(rows: list[list[str]]) -> Extraction:
             if row is not None and row.key not in labelled:
                 labelled[row.key] = vals
             continue
-        stripped = list(vals)
-        while stripped and not stripped[-1].strip():
-            stripped.pop()
-        unlabelled.extend(stripped)
+        unlabelled.append(vals)
     if unlabelled:
-        fitted, short = fit(unlabelled, width)
+        cells = unlabelled[0] if len(unlabelled) == 1 else _joined(unlabelled)
+        fitted, short = fit(cells, width)
         if short:
-            out.problems.append(f"part 四: {len(unlabelled)} cells where {width} were expected")
+            out.problems.append(f"part 四: {len(cells)} cells where {width} were expected: "
+                                "left blank, not guessed")
+            fitted = [""] * width
         i = 0
         for row in blocks:
             _emit(out, row, row.columns, fitted[i:i + len(row.columns)])

@@ -66,3 +66,14 @@ def test_random_bytes_never_crash() -> None:
         report = parse_bytes(bytes(rng.randrange(256) for _ in range(n)), "noise.bin")
         assert report.status in {"failed", "not_a_report"}
         assert report.error
+
+
+def test_short_row_is_left_blank_not_shifted() -> None:
+    """A row with six cells for seven columns cannot say which is missing: no guess."""
+    text = MIYUN.replace("（一）予以公开\n\t164\n", "（一）予以公开\n")
+    report = parse_bytes(text.encode("utf-8"), "short.txt")
+    assert report.status == "partial"
+    assert "（一）予以公开" in report.error and "not guessed" in report.error
+    granted = report.table("requests").loc["granted"]
+    assert granted.isna().all()
+    assert report.table("requests").loc["partially_granted", "total"] == 101

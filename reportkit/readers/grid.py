@@ -1,0 +1,104 @@
+"""Spanned cells to a plain grid, the same way for every format that has spans.
+
+A cell spanning several rows or columns is a *label* (text) or a *value* (a number, a
+blank, a dash, "无": see :mod:`reportkit.numbers`). A label is repeated in every position it
+covers, so each row keeps its full label ("（三）不予公开" beside each of its eight
+sub-rows); a value is kept in its first position only and the rest are blank, so a figure
+is never counted twice.
+
+Word tables often have a ragged grid: one header cell a little wider than the cell above
+makes an extra grid column, and every cell below it then spans two grid columns although
+the reader sees one column. A grid column that no value row splits from its left
+neighbour is such an artefact and is dropped (:func:`flatten`), so a figure is not followed
+by a phantom blank that would shift the figures after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from reportkit.numbers import read_cell
+
+#: Spans beyond these are clipped: no report table is wider or longer, and a hostile
+#: ``colspan="100000"`` must not allocate a huge grid.
+MAX_COLSPAN = 64
+MAX_ROWSPAN = 1000
+
+
+def is_label(text: str) -> bool:
+    """True when a cell is text (a label), False when it is a value or blank."""
+    return read_cell(text) is None
+
+
+def covered_text(text: str) -> str:
+    """What a position covered by a spanned cell holds: the label again, or blank."""
+    return text if is_label(text) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One grid position: the text of the cell covering it, which cell that is, and
+    whether this is the cell's first (top-left) position."""
+
+    text: str
+    origin: Hashable
+    first: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SpanCell:
+    """A cell as a table source gives it: its text and how far it spans."""
+
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def _phantom_columns(grid: list[list[Slot]]) -> set[int]:
+    """Grid columns that every value row covers with the cell of the column before."""
+    value_rows = [row for row in grid
+                  if any(s.first and not is_label(s.text) for s in row)]
+    if not value_rows:
+        return set()
+    width = max(len(r) for r in grid)
+    return {c for c in range(1, width)
+            if all(c < len(r) and r[c].origin == r[c - 1].origin for r in value_rows)}
+
+
+def flatten(grid: list[list[Slot]]) -> list[list[str]]:
+    """Rows of cell texts: labels repeated over their span, values in the first position
+    only; phantom grid columns (see module docstring) dropped."""
+    drop = _phantom_columns(grid)
+    return [[s.text if s.first else covered_text(s.text)
+             for c, s in enumerate(row) if c not in drop] for row in grid]
+
+
+def place(rows: list[list[SpanCell]]) -> list[list[str]]:
+    """Lay out rows of spanned cells (the HTML table model) as rows of cell texts.
+
+    Each cell goes in the first free column of its row and covers the positions below
+    and to its right. Rows keep their own width (ragged rows stay ragged); a gap left of a
+    filled position is blank.
+    """
+    n = len(rows)
+    grid: list[dict[int, Slot]] = [{} for _ in range(n)]
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while c in grid[r]:
+                c += 1
+            rs = max(1, min(cell.rowspan, MAX_ROWSPAN, n - r))
+            cs = max(1, min(cell.colspan, MAX_COLSPAN))
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid[r + dr].setdefault(c + dc, Slot(cell.text, (r, c), dr == dc == 0))
+            c += cs
+    dense = [[cells.get(c, Slot("", (r, c))) for c in range(max(cells) + 1)] if cells else []
+             for r, cells in enumerate(grid)]
+    return flatten(dense)
+
+
+def drop_empty_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Rows with at least one non-blank cell."""
+    return [r for r in rows if any(c.strip() for c in r)]

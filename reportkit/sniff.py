@@ -1,0 +1,103 @@
+"""What a file is, judged by its content, never by its name.
+
+A ``.docx`` that is really text, a ``.pdf`` that is a web page, a ``.txt`` that is a PDF:
+downloads from government sites are often misnamed, so only the bytes decide.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+
+from charset_normalizer import from_bytes
+from lxml import etree
+
+from reportkit.decode import CANDIDATES, control_share
+
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+HTML_TAGS = frozenset({"html", "head", "body", "table", "meta", "title", "div", "p", "span",
+                       "tr", "td", "br", "style", "script", "link", "font", "center", "h1",
+                       "h2", "h3", "section", "article"})
+_SAMPLE = 64 * 1024
+_BLANK = b" \t\r\n\x00\x0b\x0c"
+
+#: The formats :func:`sniff` tells apart.
+FORMATS = ("empty", "text", "html", "docx", "pdf", "doc", "zip", "rtf", "binary")
+
+
+def _zip_kind(data: bytes) -> str:
+    """``docx`` for a Word document (a zip with word/document.xml), else ``zip``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return "zip"
+    return "docx" if "word/document.xml" in names else "zip"
+
+
+def _head_text(data: bytes) -> str | None:
+    """The sample as text if it looks like text in a supported encoding, else None."""
+    sample = data[:_SAMPLE]
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if sample.startswith(bom):
+            return sample.decode(name, errors="replace")
+    nuls = sample.count(b"\x00")
+    if nuls and len(sample) >= 2:
+        even = sample[0::2].count(b"\x00")
+        odd = sample[1::2].count(b"\x00")
+        # UTF-16 text has its NULs on one side only (ASCII digits, tabs, newlines)
+        if max(even, odd) >= 0.8 * nuls and nuls >= 0.05 * len(sample) / 2:
+            return sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
+        return None
+    for codec in ("utf-8", "gb18030"):
+        text = sample.decode(codec, errors="replace")
+        # a cut multi-byte character at the end of the sample is not damage
+        if text.count("\ufffd") <= 2 + len(text) // 1000:
+            return text
+    best = from_bytes(sample, cp_isolation=list(CANDIDATES)).best()
+    return None if best is None else str(best)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the first element of ``text`` is an HTML tag (the parser says so)."""
+    head = text.lstrip("\ufeff \t\r\n")[:4096]
+    if not head.startswith("<"):
+        return False
+    low = head[:15].lower()
+    if low.startswith("<!doctype html") or low.startswith("<?xml"):
+        return "<html" in head.lower() or low.startswith("<!doctype html")
+    if low.startswith("<!--"):
+        return True
+    try:
+        parser = etree.HTMLParser(recover=True, no_network=True)
+        root = etree.fromstring(head.encode("utf-8"), parser)
+    except (etree.ParserError, ValueError):
+        return False
+    if root is None:
+        return False
+    return any(isinstance(el.tag, str) and el.tag.lower() in HTML_TAGS - {"html", "body"}
+               for el in root.iter())
+
+
+def sniff(data: bytes) -> str:
+    """The format of a file's bytes: one of :data:`FORMATS`."""
+    stripped = data.strip(_BLANK)
+    if not stripped or stripped in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "empty"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(ZIP_MAGICS):
+        return _zip_kind(data)
+    if data.startswith(OLE2_MAGIC):
+        return "doc"
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
+    text = _head_text(data)
+    if text is None or control_share(text) > 0.01:
+        return "binary"
+    if not text.replace("\ufeff", "").strip():
+        return "empty"
+    return "html" if looks_like_html(text) else "text"

@@ -1,0 +1,178 @@
+"""The notebooks: committed without outputs, parameterised, and executed end to end by
+``reportkit.pipeline.run`` (papermill) on the five seeds in a temporary folder."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from conftest import ROOT
+
+from reportkit import pipeline
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PARAMETERS = {"processed_dir", "years", "agencies", "output_dir", "formats", "dpi", "lang"}
+
+
+def test_the_three_notebooks_exist() -> None:
+    names = [p.name for p in NOTEBOOKS]
+    assert {"01_outcomes.ipynb", "02_review_litigation.ipynb",
+            "03_data_quality.ipynb"} <= set(names)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path: Path) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name} cell {i} has outputs"
+            assert cell.get("execution_count") is None, f"{path.name} cell {i} was run"
+    assert "papermill" not in nb["metadata"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_a_parameters_cell(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    names = {t.id for node in ast.parse(tagged[0].source).body
+             if isinstance(node, ast.Assign) for t in node.targets}
+    assert PARAMETERS <= names
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, raw_dir):
+    """One ``reportkit run`` over the seeds: ingest, then every notebook (02 in English)."""
+    tmp = tmp_path_factory.mktemp("run")
+    config = {
+        "inputs": {"raw": str(raw_dir), "processed": str(tmp / "processed")},
+        "outputs": {"notebooks": str(tmp / "notebooks"), "figures": str(tmp / "figures")},
+        "notebooks_dir": str(ROOT / "notebooks"),
+        "notebooks": [str(p) if p.name != "02_review_litigation.ipynb"
+                      else {"path": str(p), "parameters": {"lang": "en", "top_n": 3}}
+                      for p in NOTEBOOKS],
+    }
+    path = tmp / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    code = pipeline.run(str(path))
+    return code, tmp
+
+
+def test_run_executes_every_notebook_without_error(run, capsys) -> None:
+    code, tmp = run
+    assert code == 0
+    executed = sorted((tmp / "notebooks").glob("*.ipynb"))
+    assert [p.name for p in executed] == [p.name for p in NOTEBOOKS]
+    for path in executed:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert out["output_type"] != "error", f"{path.name}: {out.get('evalue')}"
+                text = out.get("text", "") if out["output_type"] == "stream" else ""
+                assert "missing from font" not in text and "Glyph" not in text, text
+        assert "injected-parameters" in {t for c in nb.cells
+                                         for t in c.get("metadata", {}).get("tags", [])}
+        images = [o for c in nb.cells for o in c.get("outputs", [])
+                  if "image/png" in o.get("data", {})]
+        wanted = {"01_outcomes.ipynb": 5, "02_review_litigation.ipynb": 3}.get(path.name, 0)
+        assert len(images) == wanted, f"{path.name}: {len(images)} charts shown"
+
+
+def test_run_writes_every_chart_in_every_format(run) -> None:
+    _, tmp = run
+    figures = tmp / "figures"
+    names = {p.stem for p in figures.glob("*.png")}
+    assert {n for n in names if "outcome" in n} >= {
+        "outcome_frequencies", "outcome_group_frequencies", "outcome_composition_by_agency",
+        "outcome_not_held_share_by_agency", "outcome_trends_by_year"}
+    assert {n for n in names if "review" in n or "litigation" in n} >= {
+        "review_litigation_rates_by_agency", "review_litigation_correction_rates_by_agency",
+        "review_litigation_trends_by_year"}
+    for name in names:
+        for suffix in (".svg", ".pdf", ".csv"):
+            assert (figures / f"{name}{suffix}").stat().st_size > 0
+    for name in ("quality_status", "quality_reports", "quality_failed_checks",
+                 "quality_blank_cells"):
+        assert (figures / f"{name}.csv").is_file()
+    assert (tmp / "processed" / "values.parquet").is_file()
+
+
+def test_run_injects_the_parameters(run) -> None:
+    _, tmp = run
+    rates = (tmp / "figures" / "review_litigation_rates_by_agency.csv").read_text("utf-8-sig")
+    assert "All agencies" in rates  # lang: en for notebook 02
+    assert "2 other agencies" in rates  # top_n: 3 of the five seed agencies
+
+
+def test_a_failing_notebook_is_named_with_its_cell(run, tmp_path, capsys) -> None:
+    _, done = run
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('processed_dir = "x"\noutput_dir = "y"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# broken"), params,
+                nbformat.v4.new_code_cell("total = 1"),
+                nbformat.v4.new_code_cell("share = total / 0")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    config = {"ingest": False,
+              "inputs": {"raw": str(tmp_path), "processed": str(done / "processed")},
+              "outputs": {"notebooks": str(tmp_path / "out"), "figures": str(tmp_path / "f")},
+              "notebooks": [str(broken)]}
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    capsys.readouterr()
+    assert pipeline.run(str(path)) == 1
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert "broken.ipynb failed in cell 4" in text
+    assert "share = total / 0" in text and "ZeroDivisionError" in text
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("outputs: {figurez: x}\n", "unknown key 'outputs.figurez'"),
+    ("notebooks: [nowhere.ipynb]\n", "no such notebook"),
+    ("parameters: {output_dir: x}\nnotebooks_dir: .\n", "come from inputs/outputs"),
+    ("- a list\n", "must be a mapping"),
+])
+def test_a_bad_config_exits_2(tmp_path, capsys, content, message) -> None:
+    (tmp_path / "a.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    path = tmp_path / "config.yml"
+    path.write_text(content, encoding="utf-8")
+    assert pipeline.run(str(path)) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_example_config_is_valid() -> None:
+    config, base = pipeline.read_config(ROOT / "configs" / "example.yml")
+    steps = pipeline.plan(config, base)
+    assert base == ROOT
+    assert [j.source.name for j in steps.jobs] == [p.name for p in NOTEBOOKS]
+    assert steps.jobs[0].parameters["top_n"] == 20
+    assert steps.jobs[0].parameters["output_dir"] == str(ROOT / "outputs" / "figures")
+
+
+def test_notebooks_run_with_their_defaults_on_a_fresh_clone(tmp_path, raw_dir) -> None:
+    """As in JupyterLab on a fresh clone: from notebooks/, no parameters, nothing ingested
+    yet (the notebook ingests ../data/raw into ../data/processed itself)."""
+    import shutil
+
+    import papermill as pm
+
+    shutil.copytree(raw_dir, tmp_path / "data" / "raw")
+    (tmp_path / "notebooks").mkdir()
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / "notebooks" / path.name)
+        pm.execute_notebook(str(tmp_path / "notebooks" / path.name),
+                            str(tmp_path / f"executed_{path.name}"), kernel_name="python3",
+                            cwd=str(tmp_path / "notebooks"), progress_bar=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    assert (tmp_path / "data" / "processed" / "values.parquet").is_file()
+    figures = tmp_path / "outputs" / "figures"
+    for name in ("outcome_frequencies", "review_litigation_rates_by_agency"):
+        assert all((figures / f"{name}.{s}").is_file() for s in ("png", "svg", "pdf", "csv"))
