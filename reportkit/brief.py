@@ -1078,11 +1078,11 @@ def _picture(doc: Any, png: Path, svg: Path | None, name: str, description: str)
     """The chart as wide as the text block (A4 less margins), no taller than
     :data:`MAX_PICTURE_HEIGHT_CM`, centred, with alt text."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.image.image import Image
     from docx.shared import Cm
-    from PIL import Image
 
-    with Image.open(png) as im:
-        w_px, h_px = im.size
+    image = Image.from_file(str(png))
+    w_px, h_px = image.px_width, image.px_height
     width = PAGE_WIDTH_CM - 2 * MARGIN_CM
     height = width * h_px / w_px
     if height > MAX_PICTURE_HEIGHT_CM:
