@@ -119,7 +119,8 @@ TEXT: dict[str, dict[str, str]] = {
         "s_not_held_top": "，比例最高的是{items}",
         "s_item": "{agency}（{value}，{num}/{den}{few}）", "few": "，件数很少",
         "s_value": "{value}（{num}/{den}）",
-        "s_largest": "；件数最多的{agency}为{values}",
+        "s_largest": "；{base}最多的{agency}为{values}",
+        "base_total_processed": "办理总数", "base_new_requests": "新收申请",
         "s_composition": "予以公开的比例最高的是{hi}，最低的是{lo}；无法提供的比例最高的是{un}。",
         "s_composition_one": "{agency}的办理结果中，{parts}。",
         "s_rates": "{n}份报告共新收申请{new}件，引发行政复议{review}件、行政诉讼{lit}件，"
@@ -220,7 +221,8 @@ TEXT: dict[str, dict[str, str]] = {
         "s_not_held_top": "; the highest share is at {items}",
         "s_item": "{agency} ({value}, {num}/{den}{few})", "few": ", very few cases",
         "s_value": "{value} ({num}/{den})",
-        "s_largest": "; {agency}, with the most cases, has {values}",
+        "s_largest": "; {agency}, with the most {base}, has {values}",
+        "base_total_processed": "requests processed", "base_new_requests": "new requests",
         "s_composition": "The share granted is highest at {hi} and lowest at {lo}; the share "
                          "unavailable is highest at {un}.",
         "s_composition_one": "Of {agency}'s requests processed: {parts}.",
@@ -510,6 +512,7 @@ def _top_items(frame: pd.DataFrame, column: str, t: dict[str, str],
 
 def _largest_clause(frame: pd.DataFrame, top: pd.DataFrame, t: dict[str, str],
                     values: Sequence[str], den: str) -> str:
+    """``；新收申请最多的密云区为2.6（15/572）和3.5（20/572）``, or nothing."""
     """When the top agencies rest on few cases, the figure of the agency with the largest
     base beside them, so a reader does not take 2 of 3 for the headline."""
     if top.empty or frame[den].dropna().empty or (top[den].fillna(0) >= MIN_BASE).all():
@@ -517,7 +520,8 @@ def _largest_clause(frame: pd.DataFrame, top: pd.DataFrame, t: dict[str, str],
     largest = frame.loc[frame[den].idxmax()]
     if largest["agency"] in set(top["agency"]) or _nan0(largest[den]) < MIN_BASE:
         return ""
-    return t["s_largest"].format(agency=largest["label"], values=t["s_and"].join(values))
+    return t["s_largest"].format(agency=largest["label"], base=t[f"base_{den}"],
+                                 values=t["s_and"].join(values))
 
 
 def _not_held_sentence(ctx: ChartContext) -> str:
@@ -937,7 +941,7 @@ def _field(paragraph: Any, instruction: str, shown: str) -> None:
 def _caption(doc: Any, label: str, number: int, text: str, keep_with_next: bool = False) -> Any:
     """``图1 text`` in the Caption style, the number a SEQ field Word can renumber."""
     p = doc.add_paragraph(style="Caption")
-    p.add_run(label)
+    p.add_run(label if not label.isascii() else f"{label} ")
     _field(p, f"SEQ {label} \\* ARABIC", str(number))
     p.add_run(f"  {text}" if text else "")
     p.paragraph_format.keep_with_next = keep_with_next

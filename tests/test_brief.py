@@ -180,7 +180,7 @@ def test_not_held_figures_are_the_analysis_frames_and_the_seeds(full, corpus) ->
     sentence = chapter["text"][0]
     assert sentence.startswith(f"在5份报告中，本机关不掌握相关政府信息占全部办理结果的"
                                f"{_pct(not_held / processed)}（{not_held:.0f}/{processed:.0f}）")
-    assert f"密云区为{_pct(216 / 588)}（216/588）" in sentence
+    assert f"办理总数最多的密云区为{_pct(216 / 588)}（216/588）" in sentence
 
 
 def test_review_litigation_figures_are_the_analysis_frames_and_the_seeds(full, corpus) -> None:
