@@ -113,19 +113,25 @@ TEXT: dict[str, dict[str, str]] = {
         "s_group_part": "{label}{count}件（{share}）",
         "s_rows": "最常见的办理结果是{first}，其次是{rest}；{k}项办理结果出现过，其余{z}项为0件。",
         "s_row_part": "“{label}”（{count}件，占{share}）",
+        "s_rows_one": "只出现了一种办理结果：{first}；其余{z}项为0件。",
         "s_and": "和",
         "s_not_held": "在{n}份报告中，本机关不掌握相关政府信息占全部办理结果的{share}"
                       "（{count}/{total}）",
-        "s_not_held_top": "，比例最高的是{items}",
+        "s_not_held_top": "，{among}比例最高的是{items}",
         "s_item": "{agency}（{value}，{num}/{den}{few}）", "few": "，件数很少",
         "s_value": "{value}（{num}/{den}）",
-        "s_largest": "；{base}最多的{agency}为{values}",
+        "ties_more": "等{k}个机关",
+        "s_labelled": "{label}{value}",
+        "rank_among": "在{base}不少于{min}件的{k}个机关中，",
+        "rank_only": "{base}不少于{min}件的机关只有{agency}：{values}",
+        "rank_rest": "；另有{m}个机关不足{min}件，未作比较",
         "base_total_processed": "办理总数", "base_new_requests": "新收申请",
-        "s_composition": "予以公开的比例最高的是{hi}，最低的是{lo}；无法提供的比例最高的是{un}。",
+        "s_composition": "{among}予以公开的比例最高的是{hi}，最低的是{lo}；"
+                         "无法提供的比例最高的是{un}",
         "s_composition_one": "{agency}的办理结果中，{parts}。",
         "s_rates": "{n}份报告共新收申请{new}件，引发行政复议{review}件、行政诉讼{lit}件，"
                    "即每百件新收申请{r_rate}件和{l_rate}件",
-        "s_rates_top": "；按每百件计，行政复议最多的是{r_top}，行政诉讼最多的是{l_top}",
+        "s_rates_top": "；{among}按每百件计，行政复议最多的是{r_top}，行政诉讼最多的是{l_top}",
         "s_corr": "已审结的{measure}{decided}件中，结果被纠正{corrected}件（{rate}）",
         "s_corr_none": "没有已审结的{measure}案件",
         "s_trend": "{y0}年（{k0}份报告）至{y1}年（{k1}份报告），{parts}。",
@@ -215,22 +221,27 @@ TEXT: dict[str, dict[str, str]] = {
         "s_rows": "The most frequent outcome is {first}, followed by {rest}; {k} outcomes "
                   "occur, the other {z} do not.",
         "s_row_part": "'{label}' ({count}, {share})",
+        "s_rows_one": "One outcome only occurs: {first}; the other {z} do not.",
         "s_and": " and ",
         "s_not_held": "In {n} reports, 'information not held by this agency' makes up {share} "
                       "of all outcomes ({count}/{total})",
-        "s_not_held_top": "; the highest share is at {items}",
+        "s_not_held_top": "; {among}the highest share is at {items}",
         "s_item": "{agency} ({value}, {num}/{den}{few})", "few": ", very few cases",
         "s_value": "{value} ({num}/{den})",
-        "s_largest": "; {agency}, with the most {base}, has {values}",
+        "ties_more": " and others ({k} in all)",
+        "s_labelled": "{label} {value}",
+        "rank_among": "among the {k} agencies with at least {min} {base}, ",
+        "rank_only": "only {agency} has at least {min} {base}: {values}",
+        "rank_rest": "; {m} agencies with fewer are not compared",
         "base_total_processed": "requests processed", "base_new_requests": "new requests",
-        "s_composition": "The share granted is highest at {hi} and lowest at {lo}; the share "
-                         "unavailable is highest at {un}.",
+        "s_composition": "{among}the share granted is highest at {hi} and lowest at {lo}; "
+                         "the share unavailable is highest at {un}",
         "s_composition_one": "Of {agency}'s requests processed: {parts}.",
         "s_rates": "The {n} reports received {new} new requests, which led to {review} "
                    "administrative review and {lit} litigation cases, {r_rate} and {l_rate} "
                    "per 100 new requests",
-        "s_rates_top": "; per 100 requests, review is highest at {r_top} and litigation at "
-                       "{l_top}",
+        "s_rates_top": "; {among}per 100 requests, review is highest at {r_top} and "
+                       "litigation at {l_top}",
         "s_corr": "of {decided} decided {measure} cases, {corrected} were corrected ({rate})",
         "s_corr_none": "no {measure} case was decided",
         "s_trend": "From {y0} ({k0} reports) to {y1} ({k1} reports), {parts}.",
@@ -254,7 +265,7 @@ TEXT: dict[str, dict[str, str]] = {
         "q_checks_ok": "Every report passes its own arithmetic ({m} identities checked).",
         "q_checks_missing": "{u} more identities cannot be decided because a cell is blank; "
                             "they are not counted as failures.",
-        "q_blanks": "{k} reports hold {c} blank cells, missing and never zero: a figure that "
+        "q_blanks": "{k} report(s) hold {c} blank cells, missing and never zero: a figure that "
                     "needs one of them leaves the report out. ",
         "q_excluding": "{k} charts of this briefing leave reports out because a cell they "
                        "need is blank or its table was not read; the notes under them say so.",
@@ -361,15 +372,8 @@ def _measure_label(key: str, lang: str) -> str:
     return plots.MEASURE_LABELS[lang].get(key, key)
 
 
-def _agency_rows(data: pd.DataFrame) -> pd.DataFrame:
-    """The per-agency rows of a chart's frame (not the pooled all-agencies row)."""
-    from reportkit import plots
-
-    all_labels = {plots.TEXT[lang]["all"] for lang in plots.TEXT}
-    return data[~data["label"].isin(all_labels)]
-
-
 def _overall_rows(data: pd.DataFrame) -> pd.DataFrame:
+    """The all-agencies row(s) a per-agency chart appends to its numbers."""
     from reportkit import plots
 
     all_labels = {plots.TEXT[lang]["all"] for lang in plots.TEXT}
@@ -425,7 +429,9 @@ def _groups_sentence(ctx: ChartContext) -> str:
     parts = [t["s_group_part"].format(label=r.label, count=_count(r.count),
                                       share=_pct(r.share, t))
              for r in data.itertuples() if r.count > 0]
-    n = int(data["n_reports"].max()) if len(data) else 0
+    if data.empty:
+        return ""
+    n = int(data["n_reports"].max())
     text = t["s_groups"].format(n=n, total=_count(data["total_processed"].max()),
                                 parts=t["list_sep"].join(parts))
     return text + _excluded_sentence(ctx.data, t)
@@ -441,10 +447,13 @@ def _rows_sentence(ctx: ChartContext) -> str:
     if not items:
         return ""
     rest = items[1:]
-    rest_text = (t["list_sep"].join(rest[:-1]) + t["s_and"] + rest[-1]) if len(rest) > 1 \
-        else (rest[0] if rest else "–")
-    text = t["s_rows"].format(first=items[0], rest=rest_text, k=len(nonzero),
-                              z=len(data) - len(nonzero))
+    if not rest:
+        text = t["s_rows_one"].format(first=items[0], z=len(data) - 1)
+    else:
+        rest_text = (t["list_sep"].join(rest[:-1]) + t["s_and"] + rest[-1]) if len(rest) > 1 \
+            else rest[0]
+        text = t["s_rows"].format(first=items[0], rest=rest_text, k=len(nonzero),
+                                  z=len(data) - len(nonzero))
     return text + _excluded_sentence(ctx.data, t)
 
 
@@ -503,25 +512,47 @@ def _value(row: Any, t: dict[str, str], value: str, num: str, den: str) -> str:
 
 def _top_items(frame: pd.DataFrame, column: str, t: dict[str, str],
                fmt: Callable[[object], str], num: str, den: str,
-               ascending: bool = False) -> tuple[str, pd.DataFrame]:
-    """The agencies with the highest (lowest) ``column``, each with its counts."""
+               ascending: bool = False, limit: int = 3) -> str:
+    """The agencies with the highest (lowest) ``column``, each with its counts; ties past
+    ``limit`` counted, not named."""
     top = _top(frame, column, ascending)
-    return t["sep"].join(_item(r, t, fmt(r[column]), num, den)
-                         for _, r in top.iterrows()), top
+    items = [_item(r, t, fmt(r[column]), num, den) for _, r in top.head(limit).iterrows()]
+    more = t["ties_more"].format(k=len(top)) if len(top) > limit else ""
+    return t["sep"].join(items) + more
 
 
-def _largest_clause(frame: pd.DataFrame, top: pd.DataFrame, t: dict[str, str],
-                    values: Sequence[str], den: str) -> str:
-    """``；新收申请最多的密云区为2.6（15/572）和3.5（20/572）``, or nothing."""
-    """When the top agencies rest on few cases, the figure of the agency with the largest
-    base beside them, so a reader does not take 2 of 3 for the headline."""
-    if top.empty or frame[den].dropna().empty or (top[den].fillna(0) >= MIN_BASE).all():
-        return ""
-    largest = frame.loc[frame[den].idxmax()]
-    if largest["agency"] in set(top["agency"]) or _nan0(largest[den]) < MIN_BASE:
-        return ""
-    return t["s_largest"].format(agency=largest["label"], base=t[f"base_{den}"],
-                                 values=t["s_and"].join(values))
+@dataclass
+class Ranking:
+    """Which agencies a "highest" statement compares: those with at least
+    :data:`MIN_BASE` cases when some have fewer (``among`` / ``only`` / ``rest`` say so),
+    else all of them (the small ones marked 件数很少 in the text)."""
+
+    rows: pd.DataFrame
+    among: str = ""
+    rest: str = ""
+    only: pd.Series | None = None
+
+
+def _ranking(frame: pd.DataFrame, den: str, t: dict[str, str]) -> Ranking:
+    base = t[f"base_{den}"]
+    big = frame[frame[den] >= MIN_BASE]
+    k, n = big["agency"].nunique(), frame["agency"].nunique()
+    if k == 0 or k == n:
+        return Ranking(frame)
+    rest = t["rank_rest"].format(m=n - k, min=MIN_BASE)
+    if k == 1:
+        return Ranking(big, rest=rest, only=big.iloc[0])
+    return Ranking(big, among=t["rank_among"].format(base=base, min=MIN_BASE, k=k), rest=rest)
+
+
+def _only(ranking: Ranking, den: str, values: Sequence[str], t: dict[str, str]) -> str:
+    assert ranking.only is not None
+    return t["rank_only"].format(base=t[f"base_{den}"], min=MIN_BASE,
+                                 agency=ranking.only["label"], values=t["list_sep"].join(values))
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _not_held_sentence(ctx: ChartContext) -> str:
@@ -537,12 +568,15 @@ def _not_held_sentence(ctx: ChartContext) -> str:
     per = _label_agencies(per[per["outcome"] == "unavailable_not_held"], ctx.lang)
     per = per[per["share"].notna()]
     if per["agency"].nunique() > 1:
-        items, top = _top_items(per, "share", t, lambda x: _pct(x, t), "count",
-                                "total_processed")
-        text += t["s_not_held_top"].format(items=items)
-        big = per.loc[per["total_processed"].idxmax()]
-        text += _largest_clause(per, top, t, [_value(big, t, _pct(big["share"], t), "count",
-                                                     "total_processed")], "total_processed")
+        rank = _ranking(per, "total_processed", t)
+        if rank.only is not None:
+            r = rank.only
+            text += t["clause_sep"] + _only(rank, "total_processed", [
+                _value(r, t, _pct(r["share"], t), "count", "total_processed")], t)
+        else:
+            text += t["s_not_held_top"].format(among=rank.among, items=_top_items(
+                rank.rows, "share", t, lambda x: _pct(x, t), "count", "total_processed"))
+        text += rank.rest
     return text + t["end"] + _excluded_sentence(overall, t)
 
 
@@ -593,10 +627,22 @@ def _composition_sentence(ctx: ChartContext) -> str:
     def pct(x: object) -> str:
         return _pct(x, t)
 
-    hi, _ = _top_items(granted, "share", t, pct, "count", "total_processed")
-    lo, _ = _top_items(granted, "share", t, pct, "count", "total_processed", ascending=True)
-    un, _ = _top_items(unavailable, "share", t, pct, "count", "total_processed")
-    return t["s_composition"].format(hi=hi, lo=lo, un=un)
+    rank = _ranking(granted, "total_processed", t)
+    if rank.only is not None:
+        agency = rank.only["agency"]
+        values = [t["s_labelled"].format(label=_outcome_label(g, ctx.lang), value=_value(
+            r, t, pct(r["share"]), "count", "total_processed"))
+            for g, frame in (("granted", granted), ("unavailable", unavailable))
+            for _, r in frame[frame["agency"] == agency].iterrows()]
+        return _cap(_only(rank, "total_processed", values, t) + rank.rest) + t["end"]
+    keep = set(rank.rows["agency"])
+    granted, unavailable = granted[granted["agency"].isin(keep)], unavailable[
+        unavailable["agency"].isin(keep)]
+    hi = _top_items(granted, "share", t, pct, "count", "total_processed")
+    lo = _top_items(granted, "share", t, pct, "count", "total_processed", ascending=True)
+    un = _top_items(unavailable, "share", t, pct, "count", "total_processed")
+    text = t["s_composition"].format(among=rank.among, hi=hi, lo=lo, un=un) + rank.rest
+    return _cap(text) + t["end"]
 
 
 def _rates_table(ctx: ChartContext) -> KeyTable:
@@ -630,18 +676,22 @@ def _rates_sentence(ctx: ChartContext) -> str:
                                                            by="agency"), ctx.lang)
     per = per[per["rate_per_100"].notna()]
     if per["agency"].nunique() > 1:
-        review, litigation = (per[per["measure"] == m] for m in ("review", "litigation"))
-        r_items, r_top = _top_items(review, "rate_per_100", t, _rate, "cases", "new_requests")
-        l_items, l_top = _top_items(litigation, "rate_per_100", t, _rate, "cases",
-                                    "new_requests")
-        if r_items and l_items:
-            text += t["s_rates_top"].format(r_top=r_items, l_top=l_items)
-            big = review.loc[review["new_requests"].idxmax()]
-            big_l = litigation[litigation["agency"] == big["agency"]].iloc[0]
-            figures = [_value(row, t, _rate(row["rate_per_100"]), "cases", "new_requests")
-                       for row in (big, big_l)]
-            text += _largest_clause(review, pd.concat([r_top, l_top]), t, figures,
-                                    "new_requests")
+        review = per[per["measure"] == "review"]
+        rank = _ranking(review, "new_requests", t)
+        keep = set(rank.rows["agency"])
+        chosen = per[per["agency"].isin(keep)]
+        if rank.only is not None:
+            values = [t["s_labelled"].format(label=_measure_label(m, ctx.lang), value=_value(
+                r, t, _rate(r["rate_per_100"]), "cases", "new_requests"))
+                for m in ("review", "litigation")
+                for _, r in chosen[chosen["measure"] == m].iterrows()]
+            text += t["clause_sep"] + _only(rank, "new_requests", values, t)
+        else:
+            r_top, l_top = (_top_items(chosen[chosen["measure"] == m], "rate_per_100", t, _rate,
+                                       "cases", "new_requests")
+                            for m in ("review", "litigation"))
+            text += t["s_rates_top"].format(among=rank.among, r_top=r_top, l_top=l_top)
+        text += rank.rest
     return text + t["end"] + _excluded_sentence(overall.reset_index(), t)
 
 
@@ -1333,7 +1383,6 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     ``figures_dir`` (default ``<out folder>/<out stem>_figures``) as PNG at ``dpi``, SVG
     and CSV. Raises :class:`BriefError` when the selection holds no report."""
     import docx
-    import matplotlib.pyplot as plt
 
     from reportkit import plots
 
@@ -1375,7 +1424,6 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
         files = plots.save_figure(fig, stem, figdir, formats=("png", "svg") if svg else ("png",),
                                   dpi=dpi)
         written += files
-        plt.close(fig)
         ctx = ChartContext(values, reports, fig.reportkit_data, lang, top_n)
         heading = plots.TEXT[lang][chart.title_key]
         doc.add_heading(_chapter_title(index, heading, t, lang), level=1)
