@@ -1,4 +1,5 @@
-"""The ``reportkit`` command: ``ingest`` a folder of reports, ``run`` the whole workbook."""
+"""The ``reportkit`` command: ``ingest`` a folder of reports, ``run`` the whole workbook,
+``brief``: a Word briefing from the charts."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     run = sub.add_parser("run", help="ingest data/raw, then execute every notebook")
     run.add_argument("--config", help="YAML config for scheduled runs")
+    brief = sub.add_parser("brief", help="build a Word briefing from the charts (docs/brief.md)")
+    brief.add_argument("--config", help="YAML config (its inputs: and brief: sections)")
+    brief.add_argument("--processed", help="processed folder (default data/processed)")
+    brief.add_argument("--out", help="the .docx to write (default outputs/briefing.docx)")
+    brief.add_argument("--charts", help="comma-separated chart names (default all)")
+    brief.add_argument("--agencies", help="comma-separated agency names, full or short")
+    brief.add_argument("--years", help="comma-separated years, e.g. 2021")
+    brief.add_argument("--lang", choices=("zh", "en"), help="language (default zh)")
     return p
 
 
@@ -32,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "brief":
+        from reportkit import brief
+
+        return brief.main(args)
     from reportkit.pipeline import run
 
     return run(args.config)

@@ -54,6 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "parameters": {},
     "notebooks": None,
     "notebooks_dir": "notebooks",
+    "brief": None,  # the Word briefing written last (reportkit.brief.DEFAULTS)
 }
 #: Parameters the pipeline sets in every notebook (a config may not override them).
 MANAGED_PARAMETERS = ("processed_dir", "raw_dir", "output_dir")
@@ -279,4 +280,7 @@ def run(config_path: str | None = None) -> int:
     print(f"  figures:   {steps.figures} ({len(figures)} files: {', '.join(kinds) or 'none'})")
     for message in failures:
         print(f"  FAILED: {message}")
+    from reportkit.brief import build_for_run  # issue 6: outputs/briefing.docx, last
+
+    code = build_for_run(config, base, steps.processed) or code
     return 1 if failures else code
