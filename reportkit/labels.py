@@ -51,17 +51,73 @@ def normalize(text: str) -> str:
     """
     if len(text) <= _CACHED_MAX_CHARS:
         return _normalize_cached(text)
-    return _normalize(text)
+    return _normalize_long(text)[2]
+
+
+def _steps(text: str) -> tuple[str, int, str]:
+    """normalize() in its steps: the text folded with whitespace dropped; how many of its
+    leading characters are numbering; the result."""
+    folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+    rest = folded
+    while True:
+        stripped = _ENUMERATOR.sub("", rest, count=1)
+        if stripped == rest:
+            break
+        rest = stripped
+    return folded, len(folded) - len(rest), rest.translate(_PUNCT_TABLE)
 
 
 def _normalize(text: str) -> str:
-    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
-    while True:
-        stripped = _ENUMERATOR.sub("", text, count=1)
-        if stripped == text:
-            break
-        text = stripped
-    return text.translate(_PUNCT_TABLE)
+    return _steps(text)[2]
+
+
+# Long texts (a table's cells run together) are normalised once by content_part and again,
+# joined with the other tables, by decide_template: the last few are kept in their steps so
+# that normalize_joined can put the joined result together from them.
+_LONG: dict[str, tuple[str, int, str]] = {}
+_LONG_KEPT = 16
+
+
+def _normalize_long(text: str) -> tuple[str, int, str]:
+    steps = _LONG.get(text)
+    if steps is None:
+        steps = _steps(text)
+        if len(_LONG) >= _LONG_KEPT:
+            del _LONG[next(iter(_LONG))]
+        _LONG[text] = steps
+    return steps
+
+
+# A piece starting with one of these can be folded (NFKC) apart from what precedes it:
+# starters that never combine with a character before them.
+_SAFE_START = re.compile("[\x00-\x7f\u3000-\u3003\u3008-\u3011\u201c\u201d"
+                         "\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]")
+# Characters a numbering prefix may consist of (see _ENUMERATOR), besides decimal digits.
+_NUMBERING_CHARS = frozenset("(（)）、.．第部分一二三四五六七八九十")
+
+
+def normalize_joined(pieces: Sequence[str]) -> str:
+    """``normalize("".join(pieces))``, put together from the pieces' own normalisation
+    when they were just normalised and the joins cannot change the result (else computed
+    on the joined text)."""
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or not all(p in _LONG or len(p) <= _CACHED_MAX_CHARS for p in pieces) \
+            or not all(_SAFE_START.match(p) for p in pieces[1:]):
+        return normalize("".join(pieces))
+    steps = [_normalize_long(p) if len(p) > _CACHED_MAX_CHARS else _steps(p) for p in pieces]
+    folded, numbering, first = steps[0]
+    # Numbering patterns consist of numbering characters only (a lookahead peeks one
+    # further): once one of the first piece's other characters follows where its numbering
+    # ended, what comes after the piece cannot change what is stripped.
+    if not any(ch not in _NUMBERING_CHARS and not ch.isdecimal()
+               for ch in folded[numbering:numbering + 64]):
+        return normalize("".join(pieces))
+    out = [first]
+    for folded, numbering, result in steps[1:]:
+        # inside the joined text a piece's own numbering is not stripped: only punctuation
+        out.append(folded[:numbering].translate(_PUNCT_TABLE))
+        out.append(result)
+    return "".join(out)
 
 
 _normalize_cached = lru_cache(maxsize=16384)(_normalize)

@@ -15,7 +15,7 @@ import unicodedata
 
 from reportkit import schema
 from reportkit.document import Document
-from reportkit.labels import normalize
+from reportkit.labels import normalize_joined
 from reportkit.tables import Parts
 
 _TITLE_TAIL = re.compile(r"\s*(?:\d{4})\s*年(?:度)?\s*政府信息公开工作年度报告.*$")
@@ -85,7 +85,7 @@ def find_year(doc: Document) -> int | None:
 
 def decide_template(parts: Parts, year: int | None) -> str:
     """'2019' or '2021', by which template's distinctive labels the tables carry."""
-    text = normalize("".join("".join(r) for rows in parts.rows.values() for r in rows))
+    text = normalize_joined(["".join("".join(r) for r in rows) for rows in parts.rows.values()])
     scores = {t: sum(1 for p in marks if p in text)
               for t, marks in schema.TEMPLATE_MARKERS.items()}
     if scores["2021"] != scores["2019"]:
