@@ -40,10 +40,11 @@ from reportkit.store import CHECKS_SCHEMA, VALUES_SCHEMA, dumps_json, output_sta
 
 CACHE_DIR = "cache"
 INDEX = "index.json"
-#: Meta fields stored per entry (the ``reports`` row without ``source_path``).
+#: A report's row of ``reports`` without ``source_path``, in this order ("meta").
 META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "region", "year",
                "template", "status", "error", "format", "encoding", "n_values",
                "n_checks_failed", "ignored_rows")
+Meta = tuple[Any, ...]
 #: A file modified this recently may change again within the file system's timestamp
 #: resolution without its mtime changing: its stat is not trusted next time.
 RACY_SECONDS = 2.0
@@ -84,7 +85,7 @@ class Entry:
     """A cached parse: the report's meta (no source path), the carried-over/forward
     figures the cross-year check needs, and where its rows are in the outputs."""
 
-    meta: dict[str, Any]
+    meta: Meta
     carry: tuple[float, ...] | None
     v_off: int
     v_len: int
@@ -93,15 +94,13 @@ class Entry:
 
     def dump(self) -> list[Any]:
         """The entry as JSON-ready lists."""
-        return [[self.meta[f] for f in META_FIELDS], self.carry, self.v_off, self.v_len,
-                self.c_off, self.c_len]
+        return [list(self.meta), self.carry, self.v_off, self.v_len, self.c_off, self.c_len]
 
     @classmethod
     def load(cls, raw: list[Any]) -> Entry:
         """The entry from :meth:`dump`'s lists."""
         meta, carry, v_off, v_len, c_off, c_len = raw
-        return cls(dict(zip(META_FIELDS, meta)), tuple(carry) if carry else None,
-                   v_off, v_len, c_off, c_len)
+        return cls(tuple(meta), tuple(carry) if carry else None, v_off, v_len, c_off, c_len)
 
 
 class _RowSource:
@@ -238,11 +237,10 @@ class ParseCache:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def record(self, key: str, meta: dict[str, Any], carry: tuple[float, ...] | None,
+    def record(self, key: str, meta: Meta, carry: tuple[float, ...] | None,
                v_off: int, v_len: int, c_off: int, c_len: int) -> None:
         """A report of the run being written, and where its rows go in the new outputs."""
-        self._new[key] = Entry({f: meta[f] for f in META_FIELDS}, carry, v_off, v_len,
-                               c_off, c_len)
+        self._new[key] = Entry(meta, carry, v_off, v_len, c_off, c_len)
 
     def save(self, live_paths: set[str], last_run: dict[str, Any] | None) -> None:
         """Write the index. With ``last_run`` (after outputs were written): the entries

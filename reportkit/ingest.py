@@ -21,7 +21,7 @@ import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -33,7 +33,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from reportkit import schema
-from reportkit.cache import CacheError, Entry, ParseCache, Piece, entry_key
+from reportkit.cache import META_FIELDS, CacheError, Entry, Meta, ParseCache, Piece, entry_key
 from reportkit.checks import YearEntry, check_across_years
 from reportkit.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
 from reportkit.store import (
@@ -189,15 +189,39 @@ def _carry(report: Report) -> tuple[float, ...] | None:
                  for c in schema.REQUEST_COLUMNS)
 
 
-_CARRY_KEYS = tuple((_TABLE, row, c) for row in (_FORWARD, _OVER)
-                    for c in schema.REQUEST_COLUMNS)
+_CARRY_INDEX = {(_TABLE, row, c): i for i, (row, c) in enumerate(
+    (row, c) for row in (_FORWARD, _OVER) for c in schema.REQUEST_COLUMNS)}
 
 
-def _carry_map(carry: tuple[float, ...]) -> dict[tuple[str, str, str], float]:
-    return dict(zip(_CARRY_KEYS, carry))
+class _Carried(Mapping):
+    """A report's carried-forward/over figures, keyed (table, row, column), as the
+    cross-year check reads them; a tuple underneath (a corpus has many)."""
+
+    __slots__ = ("figures",)
+
+    def __init__(self, figures: tuple[float, ...]) -> None:
+        self.figures = figures
+
+    def __getitem__(self, key: tuple[str, str, str]) -> float:
+        return self.figures[_CARRY_INDEX[key]]
+
+    def __iter__(self) -> Iterator[tuple[str, str, str]]:
+        return iter(_CARRY_INDEX)
+
+    def __len__(self) -> int:
+        return len(_CARRY_INDEX)
 
 
-Parsed = tuple[dict[str, Any], tuple[float, ...] | None, int, int]
+_M = {name: i for i, name in enumerate(META_FIELDS)}  # positions in a Meta tuple
+assert REPORT_COLUMNS == [META_FIELDS[0], "source_path", *META_FIELDS[1:]]
+
+
+def _meta(report: Report) -> Meta:
+    row = report.meta()
+    return tuple(row[f] for f in META_FIELDS)
+
+
+Parsed = tuple[Meta, tuple[float, ...] | None, int, int]
 
 
 def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
@@ -218,7 +242,7 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
         values[5].extend([v.raw for v in vs])
         for col, attr in zip(checks, CHECK_COLUMNS):
             col.extend([getattr(c, attr) for c in cs])
-        parsed.append((report.meta(), _carry(report), len(vs), len(cs)))
+        parsed.append((_meta(report), _carry(report), len(vs), len(cs)))
     return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))
 
 
@@ -307,8 +331,8 @@ def _pool_context() -> Any:
 
 @contextmanager
 def _parsed_stream(items: list[_Item], max_bytes: int, jobs: int | None
-                   ) -> Iterator[Iterator[tuple[dict[str, Any], tuple[float, ...] | None,
-                                                pa.Table, pa.Table]]]:
+                   ) -> Iterator[Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece],
+                                                list[Piece]]]]:
     """Parse ``items`` (in a pool unless few or ``jobs == 1``); yields an iterator over
     ``(meta, carry, values, checks)`` per item, in order."""
     tasks = [(item.name, item.overrides) for item in items]
@@ -326,8 +350,7 @@ def _parsed_stream(items: list[_Item], max_bytes: int, jobs: int | None
 
 
 def _unpack(results: Iterable[tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]]
-            ) -> Iterator[tuple[dict[str, Any], tuple[float, ...] | None, list[Piece],
-                                list[Piece]]]:
+            ) -> Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece], list[Piece]]]:
     for parsed, values, checks in results:
         vt, ct = pa.Table.from_batches([values]), pa.Table.from_batches([checks])
         v_off = c_off = 0
@@ -369,7 +392,7 @@ class _Assembler:
 
     def __init__(self, sink: CorpusWriter | _MemorySink) -> None:
         self.sink = sink
-        self.metas: list[dict[str, Any]] = []
+        self.rows: list[tuple[Any, ...]] = []  # of reports, in REPORT_COLUMNS order
         self.carry: list[YearEntry] = []
         self.first_of: dict[str, str] = {}
         self.copies: dict[str, int] = {}
@@ -377,24 +400,23 @@ class _Assembler:
         self.pending_rows = 0
         self.written = {"values": 0, "checks": 0}  # rows handed on so far
 
-    def add(self, path: str, meta: dict[str, Any], carry: tuple[float, ...] | None,
+    def add(self, path: str, meta: Meta, carry: tuple[float, ...] | None,
             values: list[Piece], checks: list[Piece]) -> tuple[int, int] | None:
         """Take one file's report; returns where its rows start in the outputs (values,
         checks), or None for a duplicate."""
-        sha = meta["sha256"]
+        sha = meta[_M["sha256"]]
         if sha and sha in self.first_of:
             copy = self.copies[sha] = self.copies.get(sha, 1) + 1
-            self.metas.append(_duplicate(meta["report_id"], path, sha, copy,
-                                         self.first_of[sha]).meta())
+            dup = _duplicate(meta[_M["report_id"]], path, sha, copy, self.first_of[sha])
+            self.rows.append(_report_row(_meta(dup), path))
             return None
         offsets = self.written["values"], self.written["checks"]
         if sha:
             self.first_of[sha] = path
-        meta = {**meta, "source_path": path}
-        self.metas.append(meta)
+        self.rows.append(_report_row(meta, path))
         if carry is not None:
-            self.carry.append(YearEntry(meta["report_id"], meta["agency"], meta["year"],
-                                        _carry_map(carry)))
+            self.carry.append(YearEntry(meta[_M["report_id"]], meta[_M["agency"]],
+                                        meta[_M["year"]], _Carried(carry)))
         for name, pieces in (("values", values), ("checks", checks)):
             pending = self.pending[name]
             for table, offset, count in pieces:
@@ -428,7 +450,7 @@ class _Assembler:
         if cross:
             self.sink.write_checks(pa.Table.from_batches(
                 [checks_batch([_check_tuple(c) for c in cross])]))
-        reports = _reports_frame(self.metas, cross)
+        reports = _reports_frame(self.rows, cross)
         if before_commit is not None:
             before_commit()
         return self.sink.commit(reports)
@@ -481,7 +503,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
             assembler = _Assembler(sink)
             for item in items:
                 if item.fixed is not None:
-                    assembler.add(item.name, item.fixed.meta(), None, [], [])
+                    assembler.add(item.name, _meta(item.fixed), None, [], [])
                     bar.update()
                     continue
                 if item.entry is not None:
@@ -490,10 +512,11 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
                     values, checks = store.rows(item.entry)
                 else:
                     meta, carry, values, checks = next(fresh)
-                    if store is not None and meta["sha256"]:
-                        item.key = entry_key(meta["sha256"], item.overrides)
+                    sha = meta[_M["sha256"]]
+                    if store is not None and sha:
+                        item.key = entry_key(sha, item.overrides)
                         if item.stat is not None:
-                            store.remember_stat(item.name, item.stat, meta["sha256"])
+                            store.remember_stat(item.name, item.stat, sha)
                 at = assembler.add(item.name, meta, carry, values, checks)
                 if store is not None and item.key is not None and at is not None:
                     store.record(item.key, meta, carry, at[0], _count(values), at[1],
@@ -515,8 +538,13 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
     return StoredCorpus(out_dir)
 
 
-def _reports_frame(metas: list[dict[str, Any]], cross: list[Any]) -> pd.DataFrame:
-    frame = pd.DataFrame(metas, columns=REPORT_COLUMNS)
+def _report_row(meta: Meta, path: str) -> tuple[Any, ...]:
+    return (meta[0], path, *meta[1:])  # REPORT_COLUMNS: source_path comes second
+
+
+def _reports_frame(rows: list[Any], cross: list[Any]) -> pd.DataFrame:
+    """The reports frame from rows (tuples in REPORT_COLUMNS order, or dicts)."""
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     failed_cross = pd.Series([c.report_id for c in cross if c.passed is False], dtype=object)
     if len(failed_cross):
         extra = failed_cross.value_counts()
