@@ -299,13 +299,18 @@ def outcome_shares(values: pd.DataFrame, reports: pd.DataFrame,
 # --- Review and litigation -------------------------------------------------------------------
 
 
+#: Each review/litigation measure and the review_litigation rows it adds up.
+_MEASURE_ROWS: dict[str, tuple[str, ...]] = {
+    "review": ("review",), "litigation": LITIGATION_ROWS,
+    "litigation_direct": ("litigation_direct",),
+    "litigation_after_review": ("litigation_after_review",),
+}
+
+
 def _rate_spec() -> pd.DataFrame:
-    rows = {"review": ("review",), "litigation": LITIGATION_ROWS,
-            "litigation_direct": ("litigation_direct",),
-            "litigation_after_review": ("litigation_after_review",)}
     terms = []
     for template in schema.TEMPLATES:
-        for measure, members in rows.items():
+        for measure, members in _MEASURE_ROWS.items():
             terms += [(template, _Term(measure, "num", REVIEW, r, TOTAL)) for r in members]
             terms.append((template, _Term(measure, "den", REQUESTS, "new_requests", TOTAL)))
     return _spec(terms)
@@ -327,12 +332,9 @@ def review_litigation_rates(values: pd.DataFrame, reports: pd.DataFrame,
 
 
 def _correction_spec() -> pd.DataFrame:
-    rows = {"review": ("review",), "litigation": LITIGATION_ROWS,
-            "litigation_direct": ("litigation_direct",),
-            "litigation_after_review": ("litigation_after_review",)}
     terms = []
     for template in schema.TEMPLATES:
-        for measure, members in rows.items():
+        for measure, members in _MEASURE_ROWS.items():
             for r in members:
                 terms.append((template, _Term(measure, "num", REVIEW, r, "corrected")))
                 terms += [(template, _Term(measure, "den", REVIEW, r, c))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -393,3 +394,10 @@ def all_forms(path: Path) -> dict[str, bytes]:
     }
 
 
+def zip_bytes(parts: dict[str, bytes]) -> bytes:
+    """A zip archive holding ``parts`` (name → bytes), for .docx-shaped bad inputs."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buf.getvalue()

@@ -7,7 +7,7 @@ import random
 import zipfile
 
 import pytest
-from formats import SEEDS, scanned_pdf
+from formats import SEEDS, scanned_pdf, zip_bytes
 
 from reportkit.parse import parse_bytes
 from reportkit.readers import docx as docx_reader
@@ -25,14 +25,6 @@ def _laughs() -> bytes:
 
 
 LAUGHS = _laughs()
-
-
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _one_line(error: str) -> None:
@@ -94,7 +86,7 @@ def test_billion_laughs_docx_is_refused() -> None:
     xml = LAUGHS + (b'<w:document xmlns:w="http://schemas.openxmlformats.org/'
                     b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t>'
                     b"</w:r></w:p></w:body></w:document>")
-    check(_zip({"word/document.xml": xml}), "laughs.docx", "failed", "entities")
+    check(zip_bytes({"word/document.xml": xml}), "laughs.docx", "failed", "entities")
 
 
 def test_billion_laughs_xml_text_is_not_expanded() -> None:
@@ -107,7 +99,7 @@ def test_billion_laughs_in_a_web_page_is_not_expanded() -> None:
 
 
 def test_damaged_docx() -> None:
-    check(_zip({"word/document.xml": b"<w:document><w:body"}), "bad.docx", "failed",
+    check(zip_bytes({"word/document.xml": b"<w:document><w:body"}), "bad.docx", "failed",
           "damaged")
 
 
@@ -117,7 +109,7 @@ def test_docx_cut_in_half(seed_forms) -> None:
 
 
 def test_zip_that_is_not_a_docx() -> None:
-    check(_zip({"xl/workbook.xml": b"<workbook/>"}), "report.docx", "failed", "zip archive")
+    check(zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "report.docx", "failed", "zip archive")
 
 
 def test_rtf() -> None:

@@ -5,26 +5,16 @@ The run finishes, writes every good report, names every bad file with its error,
 
 from __future__ import annotations
 
-import io
 import random
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from formats import SEEDS, scanned_pdf
+from formats import SEEDS, scanned_pdf, zip_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "published_2019_gb2312.html"
-
-
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +38,10 @@ def mixed(tmp_path_factory, seed_forms) -> tuple[Path, dict[str, str], dict[str,
         "noise.bin": (noise, "failed"),
         "noise.pdf": (b"%PDF-1.5\n" + noise, "failed"),
         "scan.pdf": (scanned_pdf(), "failed"),
-        "laughs.docx": (_zip({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d '
+        "laughs.docx": (zip_bytes({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d '
                                                     b'[<!ENTITY a "aaaa">]><d>&a;</d>'}),
                         "failed"),
-        "archive.docx": (_zip({"data.csv": b"a,b\n1,2\n"}), "failed"),
+        "archive.docx": (zip_bytes({"data.csv": b"a,b\n1,2\n"}), "failed"),
         "notice.txt": ("会议通知\n请准时参加。\n".encode("gb18030"), "not_a_report"),
         "cut.txt": (SEEDS[0].read_text(encoding="utf-8").split("收到和处理")[0].encode(),
                     "partial"),
