@@ -42,9 +42,9 @@ from reportkit.store import (
     Corpus,
     CorpusWriter,
     StoredCorpus,
-    checks_batch,
     columns_batch,
     output_stats,
+    rows_batch,
     to_frame,
 )
 
@@ -449,7 +449,7 @@ class _Assembler:
         cross = check_across_years(self.carry)
         if cross:
             self.sink.write_checks(pa.Table.from_batches(
-                [checks_batch([_check_tuple(c) for c in cross])]))
+                [rows_batch([_check_tuple(c) for c in cross], CHECKS_SCHEMA)]))
         reports = _reports_frame(self.rows, cross)
         if before_commit is not None:
             before_commit()

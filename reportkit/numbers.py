@@ -70,8 +70,3 @@ def _read_cell(text: str) -> Cell | None:
 
 
 _read_cell_cached = lru_cache(maxsize=16384)(_read_cell)
-
-
-def is_value(text: str) -> bool:
-    """True when a cell reads as a value (a number, blank, dash or 'none')."""
-    return read_cell(text) is not None

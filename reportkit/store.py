@@ -85,18 +85,10 @@ CHECKS_SCHEMA = _with_pandas_metadata(
                   "status": ["passed"]}))
 
 
-def values_batch(rows: list[tuple]) -> pa.RecordBatch:
-    """Tuples ``(report_id, table, row, column, value, raw)`` as an Arrow batch."""
-    cols = list(zip(*rows)) if rows else [()] * len(VALUE_COLUMNS)
-    return pa.RecordBatch.from_arrays(
-        [pa.array(c, type=f.type) for c, f in zip(cols, VALUES_SCHEMA)], schema=VALUES_SCHEMA)
-
-
-def checks_batch(rows: list[tuple]) -> pa.RecordBatch:
-    """Tuples ``(report_id, check, subject, expected, actual, passed, status)`` as a batch."""
-    cols = list(zip(*rows)) if rows else [()] * len(CHECK_COLUMNS)
-    return pa.RecordBatch.from_arrays(
-        [pa.array(c, type=f.type) for c, f in zip(cols, CHECKS_SCHEMA)], schema=CHECKS_SCHEMA)
+def rows_batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:
+    """Row tuples (fields in ``schema`` order) as an Arrow batch."""
+    columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in schema]
+    return columns_batch(columns, schema)
 
 
 def columns_batch(columns: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:

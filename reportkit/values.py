@@ -96,14 +96,9 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
         out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has {len(cells)} cells "
                             f"for {len(columns)} columns ({printed}): left blank, not guessed")
         fitted = [""] * len(columns)
-    table, key, append = row.table, row.key, out.values.append
     for column, raw in zip(columns, fitted):
-        if column.startswith("_"):
-            continue
-        value, unit, stripped = _figure(raw)
-        if unit == "元" and column == "amount_10k_yuan":
-            value = value / 10_000
-        append(Value(table, key, column, value, stripped))
+        if not column.startswith("_"):
+            out.values.append(_to_value(row.table, row.key, column, raw))
 
 
 def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str],
