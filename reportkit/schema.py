@@ -12,6 +12,7 @@ the whole normalised label cell rather than merely occur in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 TEMPLATES: tuple[str, ...] = ("2019", "2021")
 TABLES: tuple[str, ...] = ("proactive", "requests", "review_litigation")
@@ -252,6 +253,7 @@ ROW_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+@lru_cache(maxsize=64)
 def rows_for(template: str, table: str | None = None,
              variants: tuple[str, ...] = ()) -> tuple[Row, ...]:
     """The rows of ``template`` (optionally of one ``table``), in template order; with

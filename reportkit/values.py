@@ -162,8 +162,9 @@ def extract_proactive(rows: list[list[str]], template: str,
         printed.append(Printed([label_raw], vals, None, matched.key,
                                match_kind(label_raw, matched.label), _page(pages, i)))
     _resolve(out, printed, candidates, "proactive", lambda assigned: None)
+    by_key = {x.key: x for x in reversed(printed) if x.key is not None}
     for row in candidates:
-        p = next((x for x in printed if x.key == row.key), None)
+        p = by_key.get(row.key)
         if p is None:
             _fill_missing(out, (row,), set(), "proactive")
         else:
@@ -217,8 +218,9 @@ def extract_requests(rows: list[list[str]], template: str,
     template_rows = schema.rows_for(template, "requests", variants)
     _resolve(out, printed, template_rows, "requests",
              lambda assigned: _outcomes_hold(assigned, template_rows, columns))
+    by_key = {x.key: x for x in reversed(printed) if x.key is not None}
     for row in template_rows:
-        p = next((x for x in printed if x.key == row.key), None)
+        p = by_key.get(row.key)
         if p is None:
             _fill_missing(out, (row,), set(), "requests")
         else:

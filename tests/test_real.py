@@ -15,8 +15,8 @@ from seed_figures import SEEDS
 from test_seeds import _expected
 
 import reportkit
-from reportkit.parse import parse_bytes
 from reportkit import schema
+from reportkit.parse import parse_bytes
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 EXACT_FILES = ("hzq2024_working.pdf", "huaian_szf_2024.pdf", "pingtan_2023_page.html")
