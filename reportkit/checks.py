@@ -58,11 +58,12 @@ _Terms = tuple[str, tuple[CellKey, ...], tuple[tuple[str, tuple[CellKey, ...],
 
 
 @cache
-def _plan(template: str) -> tuple[_Terms, ...]:
-    """Every identity of the schema spelled out as cell keys for ``template``."""
+def _plan(template: str, variants: tuple[str, ...] = ()) -> tuple[_Terms, ...]:
+    """Every identity of the schema spelled out as cell keys for ``template`` (with the
+    variant rows the report prints, see :data:`reportkit.schema.ROW_VARIANTS`)."""
     plan: list[_Terms] = []
     for ident in schema.IDENTITIES:
-        rows = schema.rows_for(template, ident.table)
+        rows = schema.rows_for(template, ident.table, variants)
         presence = tuple((ident.table, r.key, r.columns[0]) for r in rows)
         row_keys = {r.key for r in rows}
         terms = []
@@ -86,7 +87,9 @@ def check_report(report_id: str, template: str,
                  values: Mapping[CellKey, float]) -> list[CheckResult]:
     """Every identity of the schema on one report's values (keyed (table, row, column))."""
     results: list[CheckResult] = []
-    for name, presence, terms in _plan(template):
+    variants = tuple(key for key in schema.ROW_VARIANTS.get(template, ())
+                     if ("requests", key, "total") in values)
+    for name, presence, terms in _plan(template, variants):
         if not any(k in values for k in presence):
             continue  # the table was not found; its absence is reported as a problem
         for subject, left, right in terms:

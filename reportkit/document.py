@@ -23,6 +23,14 @@ class Table:
     cover for labels; readers leave a spanned *number* in its first cell only."""
 
     rows: list[list[str]] = field(default_factory=list)
+    #: The page each row was printed on (PDF), else None.
+    pages: list[int | None] | None = None
+
+    def row_pages(self) -> list[int | None]:
+        """The page of each row (None where not known)."""
+        if self.pages is not None and len(self.pages) == len(self.rows):
+            return self.pages
+        return [None] * len(self.rows)
 
 
 Block = Paragraph | Table

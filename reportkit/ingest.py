@@ -240,6 +240,9 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
         values[3].extend([v.column for v in vs])
         values[4].extend([v.value for v in vs])
         values[5].extend([v.raw for v in vs])
+        values[6].extend([v.label_raw for v in vs])
+        values[7].extend([v.match for v in vs])
+        values[8].extend([v.page for v in vs])
         for col, attr in zip(checks, CHECK_COLUMNS):
             col.extend([getattr(c, attr) for c in cs])
         parsed.append((_meta(report), _carry(report), len(vs), len(cs)))

@@ -14,6 +14,7 @@ from reportkit.checks import CellKey, CheckResult, check_report
 from reportkit.document import Document
 from reportkit.errors import ReportError
 from reportkit.read import read_document
+from reportkit.store import VALUE_COLUMNS
 from reportkit.tables import find_parts
 from reportkit.values import (
     PART_NAMES,
@@ -25,7 +26,6 @@ from reportkit.values import (
 )
 
 STATUSES = ("ok", "partial", "failed", "not_a_report", "duplicate")
-VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw"]
 CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
 
 
@@ -75,9 +75,9 @@ class Report:
     def values_frame(self) -> pd.DataFrame:
         """The tidy frame: one row per cell of the template, NaN where blank."""
         frame = pd.DataFrame(
-            [(self.report_id, v.table, v.row, v.column, v.value, v.raw) for v in self.values],
-            columns=VALUE_COLUMNS)
-        return frame.astype({"value": "float64"})
+            [(self.report_id, v.table, v.row, v.column, v.value, v.raw, v.label_raw, v.match,
+              v.page) for v in self.values], columns=VALUE_COLUMNS)
+        return frame.astype({"value": "float64", "page": "Int64"})
 
     @property
     def checks_frame(self) -> pd.DataFrame:
@@ -120,11 +120,14 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
     report.template = metadata.decide_template(parts, report.year)
     extractions: list[Extraction] = []
     if "proactive" in parts.rows:
-        extractions.append(extract_proactive(parts.rows["proactive"], report.template))
+        extractions.append(extract_proactive(parts.rows["proactive"], report.template,
+                                             parts.pages.get("proactive")))
     if "requests" in parts.rows:
-        extractions.append(extract_requests(parts.rows["requests"], report.template))
+        extractions.append(extract_requests(parts.rows["requests"], report.template,
+                                            parts.pages.get("requests")))
     if "review_litigation" in parts.rows:
-        extractions.append(extract_review(parts.rows["review_litigation"]))
+        extractions.append(extract_review(parts.rows["review_litigation"],
+                                          parts.pages.get("review_litigation")))
     problems = [f"{PART_NAMES[t]} ({schema.TABLE_LABELS[t]}) not found"
                 for t in parts.missing()]
     for ex in extractions:

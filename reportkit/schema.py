@@ -12,6 +12,7 @@ the whole normalised label cell rather than merely occur in it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 TEMPLATES: tuple[str, ...] = ("2019", "2021")
 TABLES: tuple[str, ...] = ("proactive", "requests", "review_litigation")
@@ -243,15 +244,54 @@ IDENTITIES: tuple[Identity, ...] = (
 CROSS_YEAR: tuple[str, str, str] = ("requests", "carried_forward", "carried_over")
 
 
-def rows_for(template: str, table: str | None = None) -> tuple[Row, ...]:
-    """The rows of ``template`` (optionally of one ``table``), in template order."""
-    return tuple(r for r in ALL_ROWS
+#: Rows a report may print in place of rows of its template, per template: a 2021-format
+#: report that prints （六）其他处理 as one row (as the 2019 format does) holds
+#: ``other_handling`` instead of the three ``other_*`` rows; the ``other`` group and the
+#: identities count it.
+ROW_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2021": {"other_handling": ("other_no_correction", "other_unpaid_fee", "other_other")},
+}
+
+
+@lru_cache(maxsize=64)
+def rows_for(template: str, table: str | None = None,
+             variants: tuple[str, ...] = ()) -> tuple[Row, ...]:
+    """The rows of ``template`` (optionally of one ``table``), in template order; with
+    ``variants`` (keys of :data:`ROW_VARIANTS`), each variant row in place of the rows it
+    replaces."""
+    rows = tuple(r for r in ALL_ROWS
                  if template in r.templates and (table is None or r.table == table))
+    if not variants:
+        return rows
+    out: list[Row] = []
+    for variant, replaced in ROW_VARIANTS.get(template, {}).items():
+        if variant not in variants:
+            continue
+        for row in rows:
+            if row.key == replaced[0]:
+                out.append(_ROW_BY_KEY[(row.table, variant)])
+            if row.key not in replaced:
+                out.append(row)
+        rows, out = tuple(out), []
+    return rows
 
 
-def cells_for(template: str, table: str | None = None) -> list[tuple[str, str, str]]:
+def variant_rows(template: str, table: str) -> tuple[Row, ...]:
+    """The rows a report of ``template`` may print in place of its own (see
+    :data:`ROW_VARIANTS`)."""
+    return tuple(_ROW_BY_KEY[(table, key)] for key in ROW_VARIANTS.get(template, {})
+                 if (table, key) in _ROW_BY_KEY)
+
+
+def cells_for(template: str, table: str | None = None,
+              variants: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
     """Every ``(table, row, column)`` cell a report of ``template`` holds, in order."""
-    return [(r.table, r.key, c) for r in rows_for(template, table) for c in r.columns]
+    return [(r.table, r.key, c) for r in rows_for(template, table, variants) for c in r.columns]
+
+
+_ROW_BY_KEY: dict[tuple[str, str], Row] = {}
+for _row in ALL_ROWS:
+    _ROW_BY_KEY.setdefault((_row.table, _row.key), _row)
 
 
 def outcome_group(row: str) -> str | None:

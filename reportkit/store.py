@@ -23,7 +23,10 @@ import pyarrow.parquet as pq
 
 FRAMES = ("values", "reports", "checks")
 OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
-VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw"]
+#: ``label_raw``: the row's label as printed; ``match``: how it was named (exact |
+#: normalised | similar | position | repaired); ``page``: the PDF page (else null).
+VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw", "label_raw", "match",
+                 "page"]
 CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
 _CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") quotes these
 
@@ -74,9 +77,11 @@ def _with_pandas_metadata(schema: pa.Schema, sample: pd.DataFrame) -> pa.Schema:
 _S = pa.large_string()
 VALUES_SCHEMA = _with_pandas_metadata(
     pa.schema([("report_id", _S), ("table", _S), ("row", _S), ("column", _S),
-               ("value", pa.float64()), ("raw", _S)]),
+               ("value", pa.float64()), ("raw", _S), ("label_raw", _S), ("match", _S),
+               ("page", pa.int64())]),
     pd.DataFrame({"report_id": ["r"], "table": ["t"], "row": ["r"], "column": ["c"],
-                  "value": [0.0], "raw": ["0"]}))
+                  "value": [0.0], "raw": ["0"], "label_raw": ["l"], "match": ["exact"],
+                  "page": pd.array([1], dtype="Int64")}))
 CHECKS_SCHEMA = _with_pandas_metadata(
     pa.schema([("report_id", _S), ("check", _S), ("subject", _S), ("expected", pa.float64()),
                ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S)]),

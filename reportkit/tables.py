@@ -28,6 +28,7 @@ class Parts:
     """The rows of each part's table(s), keyed by table name; absent parts are missing."""
 
     rows: dict[str, list[list[str]]] = field(default_factory=dict)
+    pages: dict[str, list[int | None]] = field(default_factory=dict)
 
     def missing(self) -> list[str]:
         """Table names with no rows found, in template order."""
@@ -79,4 +80,5 @@ def find_parts(doc: Document) -> Parts:
             continue
         context = part  # a fragment that follows (a page break) continues this part
         parts.rows.setdefault(part, []).extend(block.rows)
+        parts.pages.setdefault(part, []).extend(block.row_pages())
     return parts

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportkit import schema
+from reportkit.align import Printed, Verify, align, heading_group, item_number
 from reportkit.labels import match_column, match_row, normalize
 from reportkit.numbers import read_cell
 
@@ -23,13 +24,18 @@ PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
 
 @dataclass(slots=True)
 class Value:
-    """One figure of one report: NaN when the cell is blank or missing."""
+    """One figure of one report: NaN when the cell is blank or missing. ``label_raw`` is the
+    row's label as printed, ``match`` how it was named (exact | normalised | similar |
+    position | repaired; "" when the row was not found), ``page`` the PDF page."""
 
     table: str
     row: str
     column: str
     value: float
     raw: str
+    label_raw: str = ""
+    match: str = ""
+    page: int | None = None
 
 
 @dataclass
@@ -81,14 +87,25 @@ def _figure(raw: str) -> tuple[float, str, str]:
     return _read_figure_cached(raw) if len(raw) <= 40 else _read_figure(raw)
 
 
-def _to_value(table: str, row: str, column: str, raw: str) -> Value:
+def _to_value(table: str, row: str, column: str, raw: str, label_raw: str = "",
+              match: str = "", page: int | None = None) -> Value:
     value, unit, stripped = _figure(raw)
     if unit == "元" and column == "amount_10k_yuan":
         value = value / 10_000
-    return Value(table, row, column, value, stripped)
+    return Value(table, row, column, value, stripped, label_raw, match, page)
 
 
-def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: list[str]) -> None:
+@lru_cache(maxsize=4096)
+def match_kind(label_raw: str, template_label: str) -> str:
+    """``exact`` when a label is printed as the template writes it (spaces and line breaks
+    aside), else ``normalised``."""
+    printed = "".join(label_raw.split())
+    return "exact" if printed == template_label or (template_label.endswith(printed) \
+        and len(printed) >= 2) else "normalised"
+
+
+def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: list[str],
+          label_raw: str = "", match: str = "", page: int | None = None) -> None:
     label = row.label
     fitted, short = fit(cells, len(columns))
     if short:
@@ -98,7 +115,7 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
         fitted = [""] * len(columns)
     for column, raw in zip(columns, fitted):
         if not column.startswith("_"):
-            out.values.append(_to_value(row.table, row.key, column, raw))
+            out.values.append(_to_value(row.table, row.key, column, raw, label_raw, match, page))
 
 
 def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str],
@@ -113,38 +130,45 @@ def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str]
 # --- Part 二 ---------------------------------------------------------------------------------
 
 
-def extract_proactive(rows: list[list[str]], template: str) -> Extraction:
+def extract_proactive(rows: list[list[str]], template: str,
+                      pages: list[int | None] | None = None) -> Extraction:
     """Values of part 二. A template row followed by a body's own sub-label
     (seed 漷县镇: 其他对外管理服务事项 → 行政检查) has no figure of its own: its
-    cells stay blank and the local rows are listed in ``ignored``."""
+    cells stay blank and the local rows are listed in ``ignored``. Rows no phrase names
+    are aligned to the template's missing rows by label similarity and order."""
     out = Extraction()
     candidates = schema.rows_for(template, "proactive")
-    found: set[str] = set()
-    for cells in rows:
+    printed: list[Printed] = []
+    for i, cells in enumerate(rows):
         labels, vals = split_row(cells)
         if not labels:
             continue
         matched: schema.Row | None = None
         local: list[str] = []
+        label_raw = ""
         for label in labels:
             hit = match_row([label], candidates)
             if hit is not None and matched is None:
-                matched = hit
+                matched, label_raw = hit, label
             elif matched is not None and hit is None:
                 local.append(label)
         if matched is None:
             if any(v.strip() for v in vals) and not _is_header(labels):
-                out.ignored.append(normalize("".join(labels)))
+                printed.append(Printed(labels, vals, page=_page(pages, i)))
             continue
-        if matched.key in found:
-            continue
-        found.add(matched.key)
         if local:
             out.ignored.extend(normalize(x) for x in local)
-            _emit(out, matched, matched.columns, [""] * len(matched.columns))
+            vals = [""] * len(matched.columns)
+        printed.append(Printed([label_raw], vals, None, matched.key,
+                               match_kind(label_raw, matched.label), _page(pages, i)))
+    _resolve(out, printed, candidates, "proactive", lambda assigned: None)
+    by_key = {x.key: x for x in reversed(printed) if x.key is not None}
+    for row in candidates:
+        p = by_key.get(row.key)
+        if p is None:
+            _fill_missing(out, (row,), set(), "proactive")
         else:
-            _emit(out, matched, matched.columns, vals)
-    _fill_missing(out, candidates, found, "proactive")
+            _emit(out, row, row.columns, p.values, p.label_raw, p.match, p.page)
     return out
 
 
@@ -172,49 +196,163 @@ def request_columns(header_rows: list[list[str]]) -> tuple[str, ...]:
             "total")
 
 
-def extract_requests(rows: list[list[str]], template: str) -> Extraction:
+def extract_requests(rows: list[list[str]], template: str,
+                     pages: list[int | None] | None = None) -> Extraction:
     """Values of part 三. Rows before "本年新收…" are headers; a label broken around the
-    numbers ("补正后申请内" … "容仍不明确") is joined to the row it belongs to."""
+    numbers ("补正后申请内" … "容仍不明确") or by a page break ("2.其他法律行政法规" …
+    "禁止公开") is joined to the row it belongs to; rows no phrase names are aligned to the
+    template (:mod:`reportkit.align`), the identities deciding between alignments."""
     out = Extraction()
-    candidates = schema.rows_for(template, "requests")
     first = schema.REQUEST_ROWS[0]
     start = next((i for i, cells in enumerate(rows)
                   if match_row(split_row(cells)[0], (first,)) is not None), None)
     if start is None:
         out.problems.append("part 三: no row “一、本年新收政府信息公开申请数量”")
-        _fill_missing(out, candidates, set(), "requests")
+        _fill_missing(out, schema.rows_for(template, "requests"), set(), "requests")
         return out
     columns = request_columns(rows[:start])
-    found: set[str] = set()
-    prefix: list[str] = []
-    unmatched: tuple[list[str], list[str]] | None = None
-    for cells in rows[start:]:
-        labels, vals = split_row(cells)
-        has_values = any(v.strip() for v in vals)
-        row = match_row(labels, candidates) if labels else None
-        if row is None and labels and prefix:
-            row = match_row(["".join(prefix + labels)], candidates)
-        if row is None:
-            if labels and not has_values and unmatched is not None:
-                row = match_row(["".join(unmatched[0] + labels)], candidates)
-                if row is not None and row.key not in found:
-                    found.add(row.key)
-                    _emit(out, row, columns, unmatched[1])
-                unmatched = None
-            elif labels and not has_values:
-                prefix.append("".join(labels))
-            elif has_values:
-                unmatched = (labels, vals)
-            continue
-        prefix, unmatched = [], None
-        if row.key in found:
-            continue
-        found.add(row.key)
-        _emit(out, row, columns, vals)
-    if unmatched is not None and unmatched[0]:
-        out.ignored.append(normalize("".join(unmatched[0])))
-    _fill_missing(out, candidates, found, "requests")
+    names = schema.rows_for(template, "requests") + schema.variant_rows(template, "requests")
+    variant_keys = {r.key for r in schema.variant_rows(template, "requests")}
+    printed = _printed_rows(rows, start, names, pages, variant_keys)
+    variants = _variants(printed, template, out)
+    template_rows = schema.rows_for(template, "requests", variants)
+    _resolve(out, printed, template_rows, "requests",
+             lambda assigned: _outcomes_hold(assigned, template_rows, columns))
+    by_key = {x.key: x for x in reversed(printed) if x.key is not None}
+    for row in template_rows:
+        p = by_key.get(row.key)
+        if p is None:
+            _fill_missing(out, (row,), set(), "requests")
+        else:
+            _emit(out, row, columns, p.values, p.label_raw, p.match, p.page)
     return out
+
+
+def _printed_rows(rows: list[list[str]], start: int, names: tuple[schema.Row, ...],
+                  pages: list[int | None] | None, variant_keys: set[str]) -> list[Printed]:
+    """The printed rows of part 三 from its first row on, continuation fragments joined,
+    each named by phrase where one names it, with the group heading it sits under."""
+    printed: list[Printed] = []
+    prefix: list[str] = []
+    pending: Printed | None = None  # the last row with figures that no phrase named
+    heading: str | None = None
+    for i in range(start, len(rows)):
+        labels, vals = split_row(rows[i])
+        has_values = any(v.strip() for v in vals)
+        if not labels:
+            if has_values:
+                pending = None
+                printed.append(Printed([], vals, heading, page=_page(pages, i)))
+            continue
+        row = match_row(labels, names)
+        if row is not None and not has_values and row.key in variant_keys:
+            row = None  # （六）其他处理 over its items: a heading
+        if row is None and prefix:
+            row = match_row(["".join(prefix + labels)], names)
+            if row is not None:
+                labels = labels[:-1] + ["".join(prefix) + labels[-1]]
+        if not has_values and pending is not None and item_number(labels[-1]) is None:
+            joined = pending.label_raw + "".join(labels)
+            hit = match_row([joined], names)
+            if row is None or (hit is not None and hit.key == row.key):
+                pending.labels[-1] = joined  # a wrapped or page-broken tail of its label
+                if hit is not None:
+                    pending.key, pending.match, pending = hit.key, "normalised", None
+                continue
+        if row is None:
+            group = heading_group(labels[-1]) if not has_values else None
+            if group is not None:
+                heading, prefix = group, []
+            elif not has_values:
+                prefix.append("".join(labels))
+            else:
+                pending = Printed(labels, vals, _heading(labels, heading), page=_page(pages, i))
+                printed.append(pending)
+            continue
+        prefix, pending = [], None
+        own = _heading(labels, None)
+        heading = None if _is_group_row(row) else (own or row.group)
+        printed.append(Printed(labels, vals, own, row.key, match_kind(labels[-1], row.label),
+                               _page(pages, i)))
+    return printed
+
+
+
+
+def _page(pages: list[int | None] | None, i: int) -> int | None:
+    return pages[i] if pages is not None and i < len(pages) else None
+
+
+def _heading(labels: list[str], current: str | None) -> str | None:
+    """The outcome group named by a row's heading cells, else the heading above it."""
+    for cell in labels[:-1]:
+        group = heading_group(cell)
+        if group is not None:
+            return group
+    return current
+
+
+def _is_group_row(row: schema.Row) -> bool:
+    """True for a row that is itself a group ((一)予以公开, (二)部分公开)."""
+    return row.group is not None and schema.OUTCOME_GROUPS[row.group] in normalize(row.label)
+
+
+def _variants(printed: list[Printed], template: str, out: Extraction) -> tuple[str, ...]:
+    """The variant rows a report prints (see :data:`reportkit.schema.ROW_VARIANTS`); a
+    variant printed beside the rows it stands for is a heading with a subtotal: ignored."""
+    keyed = {p.key for p in printed}
+    chosen = []
+    for variant, replaced in schema.ROW_VARIANTS.get(template, {}).items():
+        if variant not in keyed:
+            continue
+        if keyed.isdisjoint(replaced):
+            chosen.append(variant)
+            continue
+        for p in printed:
+            if p.key == variant:
+                p.key = None
+                out.ignored.append(normalize(p.label_raw))
+                p.values = []
+    return tuple(chosen)
+
+
+def _resolve(out: Extraction, printed: list[Printed], template_rows: tuple[schema.Row, ...],
+             table: str, verify: Verify) -> None:
+    """Drop repeats of a row (the first stands), align the rows no phrase named, and list
+    what stays unplaced."""
+    seen: set[str] = set()
+    for p in printed:
+        if p.key is not None and p.key in seen:
+            p.key, p.values = None, []
+        elif p.key is not None:
+            seen.add(p.key)
+    if len(seen) < len(template_rows):
+        out.problems.extend(f"{PART_NAMES[table]}: {sentence}"
+                            for sentence in align(printed, template_rows, verify))
+    for p in printed:
+        if p.key is None and p.labels and any(v.strip() for v in p.values):
+            out.ignored.append(normalize("".join(p.labels)))
+
+
+def _outcomes_hold(assigned: dict[str, Printed], rows: tuple[schema.Row, ...],
+                   columns: tuple[str, ...]) -> bool | None:
+    """Whether （七）总计 equals the sum of the outcome rows in every column, with the rows
+    as assigned (None when a term is blank or missing)."""
+    outcome = [r.key for r in rows if r.group]
+    if "total_processed" not in assigned or not all(k in assigned for k in outcome):
+        return None
+    width = len(columns)
+    figures = {k: fit(p.values, width)[0] for k, p in assigned.items()}
+    verdicts = []
+    for c in range(width):
+        terms = [_figure(figures[k][c])[0] for k in outcome]
+        total = _figure(figures["total_processed"][c])[0]
+        if math.isnan(total) or any(math.isnan(t) for t in terms):
+            continue
+        verdicts.append(abs(total - sum(terms)) < 1e-6)
+    if not verdicts:
+        return None
+    return all(verdicts)
 
 
 def _joined(rows: list[list[str]]) -> list[str]:
@@ -231,23 +369,26 @@ def _joined(rows: list[list[str]]) -> list[str]:
 # --- Part 四 ---------------------------------------------------------------------------------
 
 
-def extract_review(rows: list[list[str]]) -> Extraction:
+def extract_review(rows: list[list[str]], pages: list[int | None] | None = None) -> Extraction:
     """Values of part 四: one row of 15 numbers (复议, 直接起诉, 复议后起诉 × 5), or one
     labelled row of 5 numbers per block."""
     out = Extraction()
     blocks = schema.REVIEW_ROWS
     width = sum(len(r.columns) for r in blocks)
     unlabelled: list[list[str]] = []
-    labelled: dict[str, list[str]] = {}
-    for cells in rows:
+    labelled: dict[str, Printed] = {}
+    page: int | None = None
+    for i, cells in enumerate(rows):
         labels, vals = split_row(cells)
         if not any(v.strip() for v in vals):
             continue
         if labels:
             row = match_row(labels, blocks)
             if row is not None and row.key not in labelled:
-                labelled[row.key] = vals
+                labelled[row.key] = Printed(labels, vals, None, row.key,
+                                            match_kind(labels[-1], row.label), _page(pages, i))
             continue
+        page = _page(pages, i) if not unlabelled else page
         unlabelled.append(vals)
     if unlabelled:
         cells = unlabelled[0] if len(unlabelled) == 1 else _joined(unlabelled)
@@ -258,11 +399,12 @@ def extract_review(rows: list[list[str]]) -> Extraction:
             fitted = [""] * width
         i = 0
         for row in blocks:
-            _emit(out, row, row.columns, fitted[i:i + len(row.columns)])
+            _emit(out, row, row.columns, fitted[i:i + len(row.columns)], "", "position", page)
             i += len(row.columns)
         return out
     for row in blocks:
-        if row.key in labelled:
-            _emit(out, row, row.columns, labelled[row.key])
+        p = labelled.get(row.key)
+        if p is not None:
+            _emit(out, row, row.columns, p.values, p.label_raw, p.match, p.page)
     _fill_missing(out, blocks, set(labelled), "review_litigation")
     return out

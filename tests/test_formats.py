@@ -32,8 +32,10 @@ KEY = ["table", "row", "column"]
 
 
 def figures(report: Report) -> pd.DataFrame:
-    """The values frame without the id (which is the file's hash, so differs by form)."""
-    return report.values_frame.drop(columns="report_id").reset_index(drop=True)
+    """The values frame without the id (which is the file's hash, so differs by form) and
+    the audit columns (the label as each form prints it, the page)."""
+    return report.values_frame.drop(columns=["report_id", "label_raw", "match", "page"]
+                                    ).reset_index(drop=True)
 
 
 def value(report: Report, table: str, row: str, column: str) -> float:

@@ -193,7 +193,10 @@ def test_csv_lines_format_as_pandas() -> None:
     values = pa.table({"report_id": [texts[i % len(texts)] for i in range(n)],
                        "table": ["t"] * n, "row": [texts[(i * 5) % len(texts)] for i in range(n)],
                        "column": ["c"] * n, "value": [floats[i % len(floats)] for i in range(n)],
-                       "raw": [texts[(i * 7) % len(texts)] for i in range(n)]},
+                       "raw": [texts[(i * 7) % len(texts)] for i in range(n)],
+                       "label_raw": [texts[(i * 3) % len(texts)] for i in range(n)],
+                       "match": ["exact"] * n,
+                       "page": [(1, None, 12)[i % 3] for i in range(n)]},
                       schema=VALUES_SCHEMA)
     checks = pa.table({"report_id": ["r"] * n, "check": ["x"] * n,
                        "subject": [texts[i % len(texts)] for i in range(n)],

@@ -204,6 +204,9 @@ def read_pdf(data: bytes) -> Document:
                                   f"(stopped at page {i + 1}): split it or print it anew")
             try:
                 page_blocks, nchars = read_page(page)
+                for block in page_blocks:
+                    if isinstance(block, Table):
+                        block.pages = [i + 1] * len(block.rows)
             except ReportError:
                 raise
             except Exception as exc:
@@ -214,7 +217,9 @@ def read_pdf(data: bytes) -> Document:
             if (page_blocks and blocks and isinstance(page_blocks[0], Table)
                     and isinstance(blocks[-1], Table)
                     and _width(page_blocks[0]) == _width(blocks[-1])):
-                blocks[-1].rows.extend(page_blocks.pop(0).rows)  # continued over the break
+                tail = page_blocks.pop(0)  # continued over the break
+                blocks[-1].pages = blocks[-1].row_pages() + tail.row_pages()
+                blocks[-1].rows.extend(tail.rows)
             blocks.extend(page_blocks)
     if total < MIN_CHARS:
         raise ReportError(NO_TEXT_LAYER)
