@@ -117,6 +117,25 @@ def select(values: pd.DataFrame, reports: pd.DataFrame, years: object = None,
     return values.loc[values["report_id"].isin(chosen["report_id"])].reset_index(drop=True), chosen
 
 
+def one_name_per_body(reports: pd.DataFrame) -> pd.DataFrame:
+    """``reports`` with every report of one body (one ``agency_id``) carrying one name: that
+    of its latest report (淮安市洪泽区人民政府 2024 and 洪泽区人民政府 2023 group as one).
+    Reports without an ``agency_id`` keep their names."""
+    if "agency_id" not in reports or reports.empty:
+        return reports
+    ids = reports["agency_id"].astype(object).where(reports["agency_id"].astype(str) != "")
+    if ids.isna().all():
+        return reports
+    years = pd.to_numeric(reports["year"], errors="coerce").fillna(-1)
+    latest = reports.assign(_id=ids, _year=years).dropna(subset=["_id"]).sort_values(
+        "_year", kind="stable").groupby("_id", sort=False).tail(1).set_index("_id")
+    out = reports.copy()
+    for col in ("agency", "agency_short"):
+        named = ids.map(latest[col])
+        out[col] = out[col].astype(object).where(named.isna(), named)
+    return out
+
+
 def _by(by: str | Sequence[str] | None) -> list[str]:
     """Grouping columns: ``"agency"`` brings ``agency_short`` along for labels."""
     cols = [] if by is None else [by] if isinstance(by, str) else list(by)
@@ -134,7 +153,8 @@ def agency_volume(values: pd.DataFrame, reports: pd.DataFrame,
     skipped), largest first: the order in which charts list agencies."""
     cells = values[(values["table"] == REQUESTS) & (values["row"] == row)
                    & (values["column"] == TOTAL)][["report_id", "value"]]
-    frame = reports[["report_id", "agency"]].merge(cells, on="report_id", how="left")
+    frame = one_name_per_body(reports)[["report_id", "agency"]].merge(
+        cells, on="report_id", how="left")
     volume = frame.groupby("agency", dropna=False, sort=False)["value"].sum()
     return volume.sort_values(ascending=False, kind="stable")
 
@@ -150,7 +170,7 @@ def lump_agencies(values: pd.DataFrame, reports: pd.DataFrame, top_n: int | None
     if top_n is None or len(volume) <= top_n:
         return reports
     keep = set(volume.index[:top_n])
-    out = reports.copy()
+    out = one_name_per_body(reports)
     pooled = ~out["agency"].isin(keep)
     out["agency"] = out["agency"].astype(object).where(~pooled, OTHERS)
     out["agency_short"] = out["agency_short"].astype(object).where(
@@ -210,7 +230,7 @@ def _per_report(values: pd.DataFrame, reports: pd.DataFrame, spec: pd.DataFrame,
         out["denominator"] = out["denominator"] + out["numerator"]
     out = out.reset_index()
     meta_cols = ["report_id", *[c for c in (*_META, "region") if c in reports]]
-    meta = reports[meta_cols].copy()
+    meta = one_name_per_body(reports)[meta_cols].copy()
     failed = reports["n_checks_failed"] if "n_checks_failed" in reports else 0
     meta["failed_checks"] = pd.to_numeric(failed, errors="coerce").fillna(0).gt(0)
     return out.merge(meta, on="report_id", how="left")

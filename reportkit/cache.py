@@ -41,7 +41,8 @@ from reportkit.store import CHECKS_SCHEMA, VALUES_SCHEMA, dumps_json, output_sta
 CACHE_DIR = "cache"
 INDEX = "index.json"
 #: A report's row of ``reports`` without ``source_path``, in this order ("meta").
-META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "region", "year",
+META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "agency_id", "level",
+               "body_kind", "region", "year",
                "template", "status", "error", "format", "encoding", "n_values",
                "n_checks_failed", "ignored_rows")
 Meta = tuple[Any, ...]

@@ -103,7 +103,7 @@ class YearEntry:
     """What the cross-year check needs of one report."""
 
     report_id: str
-    agency: str
+    agency: str  # the body's key: its agency_id (one key whatever prefix its name carries)
     year: int | None
     values: Mapping[CellKey, float]
 

@@ -44,6 +44,11 @@ class Document:
     source_format: str = "text"
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: The title the file carries besides its text (a web page's <title>), or ''.
+    title: str = ""
+    #: What the reader saw but could not place (figures outside their rows …): each
+    #: makes the report ``partial``.
+    problems: list[str] = field(default_factory=list)
 
     def paragraphs(self) -> list[str]:
         """The texts of the paragraph blocks, in order."""

@@ -2,7 +2,8 @@
 
 Per file: size limit (checked before reading), content hash, duplicate detection, parse.
 Then the cross-year check (``carried_forward`` of N = ``carried_over`` of N+1) over the
-corpus. An optional ``manifest.csv`` (file, agency, agency_short, region, year) in a folder
+corpus. An optional ``manifest.csv`` (file, agency, agency_short, agency_id, level,
+body_kind, region, year; any may be left out) in a folder
 overrides what the text says for the files it names.
 
 At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
@@ -50,10 +51,12 @@ from reportkit.store import (
 
 MANIFEST = "manifest.csv"
 DEFAULT_MAX_SIZE_MB = 50.0
-REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short", "region",
+REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short", "agency_id",
+                  "level", "body_kind", "region",
                   "year", "template", "status", "error", "format", "encoding", "n_values",
                   "n_checks_failed", "ignored_rows"]
-_MANIFEST_FIELDS = ("agency", "agency_short", "region", "year")
+_MANIFEST_FIELDS = ("agency", "agency_short", "agency_id", "level", "body_kind", "region",
+                    "year")
 #: Fewer files than this to parse are parsed in this process (a pool costs more).
 SERIAL_BELOW = 48
 _MAX_CHUNK = 64  # files per task sent to a worker
@@ -418,7 +421,8 @@ class _Assembler:
             self.first_of[sha] = path
         self.rows.append(_report_row(meta, path))
         if carry is not None:
-            self.carry.append(YearEntry(meta[_M["report_id"]], meta[_M["agency"]],
+            self.carry.append(YearEntry(meta[_M["report_id"]],
+                                        meta[_M["agency_id"]] or meta[_M["agency"]],
                                         meta[_M["year"]], _Carried(carry)))
         for name, pieces in (("values", values), ("checks", checks)):
             pending = self.pending[name]

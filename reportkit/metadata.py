@@ -3,6 +3,10 @@
 * ``agency``: the body as its title names it ("北京市大兴区亦庄镇人民政府"); when the title is
   damaged or missing, the first body named in the opening prose ("西集镇人民政府").
 * ``agency_short``: the last administrative unit, for chart labels ("亦庄镇", "密云区").
+* ``agency_id``: one key for one body whatever prefix its name carries (淮安市洪泽区人民政府 and
+  洪泽区人民政府 → 洪泽区人民政府; a township keeps its county: 大兴区亦庄镇人民政府).
+* ``level`` (province | city | county | township) and ``body_kind`` (government |
+  department), from the name.
 * ``year``: the year in the title, else the first year the text names.
 * ``template``: decided by the tables' structure (2019 vs 2021 labels), the year only
   breaking a tie.
@@ -31,6 +35,28 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+# What pages, crawler dumps and extractions print before a body's name: field names
+# (标题: 名称: 正文), markdown and list marks, item numbers, a year ("2019年上海市…").
+_NAME_PREFIX = re.compile(
+    r"^(?:[#>*+\-·•|=_~`]+"
+    r"|(?:标题|名称|题目|正文|文件名称|文件名|发布机构|来源|title|Title|TITLE)[:：]?"
+    r"|\d{1,2}[.、．)）](?!\d)"
+    r"|(?:19|20)\d{2}年度?)")
+_FIELD_AGENCY = re.compile(r"^\s*(?:发布机构|发文机关|发布单位|来源)\s*[:：]\s*(\S.*?)\s*$")
+
+
+def clean_agency(name: str) -> str:
+    """``name`` without what pages and extractions print before it ("标题:", "#", "正文",
+    "2019年", list marks) or after it (a year, punctuation)."""
+    name = _clean(name)
+    while True:
+        stripped = _NAME_PREFIX.sub("", name, count=1)
+        if stripped == name:
+            break
+        name = stripped
+    return re.sub(r"(?:(?:19|20)\d{2}年度?)$", "", name).strip(":：,，。.、 ")
+
+
 def title_lines(doc: Document) -> list[str]:
     """The paragraphs before the first section or the 依据… sentence (the title area)."""
     lines: list[str] = []
@@ -43,18 +69,28 @@ def title_lines(doc: Document) -> list[str]:
 
 def find_agency(doc: Document) -> str:
     """The publishing body, from the title or else from the opening prose; '' if none."""
-    title = _clean("".join(title_lines(doc)))
-    if _TITLE_MARK in title:
-        head = _TITLE_TAIL.sub("", title)
-        head = head.split(_TITLE_MARK)[0]
-        head = re.sub(r"\d{4}年(?:度)?$", "", head)
-        if len(head) >= 2:
+    for title in (_clean("".join(title_lines(doc))), _clean(doc.title)):
+        head = _title_agency(title)
+        if head:
             return head
+    for text in doc.paragraphs()[:20]:
+        m = _FIELD_AGENCY.match(text)
+        if m and len(clean_agency(m.group(1))) >= 2:
+            return clean_agency(m.group(1))
     for text in doc.paragraphs()[:40]:
         m = _BODY.search(_clean(text))
         if m:
-            return m.group(1)
+            return clean_agency(m.group(1))
     return ""
+
+
+def _title_agency(title: str) -> str:
+    """The body a report title names ("…2021年度政府信息公开工作年度报告"), else ''."""
+    if _TITLE_MARK not in title:
+        return ""
+    head = _TITLE_TAIL.sub("", title)
+    head = clean_agency(head.split(_TITLE_MARK)[0])
+    return head if len(head) >= 2 else ""
 
 
 def short_name(agency: str) -> str:
@@ -72,6 +108,76 @@ def short_name(agency: str) -> str:
         return name or agency
     rest = name[sum(len(u) for u in units):]
     return merged[-1] + rest
+
+
+_TOWNSHIP = ("镇", "乡", "街道", "苏木")
+_COUNTY = ("区", "县", "旗", "自治县")
+_PROVINCE = ("省", "自治区", "特别行政区")
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+_GOVERNMENT_BODY = frozenset({"", "人民政府", "政府", "街道办事处", "办事处", "管理委员会",
+                              "管委会", "人民政府办事处"})
+
+
+def _units(name: str) -> tuple[list[str], str]:
+    """The administrative units a name begins with, in order, and the rest (the body)."""
+    units = _UNIT.findall(name)
+    merged: list[str] = []
+    for unit in units:
+        if len(unit) == 1 and merged:  # "漷县" + "镇": a one-character unit is a suffix
+            merged[-1] += unit
+        else:
+            merged.append(unit)
+    rest = name[sum(len(u) for u in units):]
+    for suffix in ("街道", "镇", "乡"):  # 漷县 + 镇: a unit named after a county-like word
+        if merged and rest.startswith(suffix):
+            merged[-1] += suffix
+            rest = rest[len(suffix):]
+    return merged, rest
+
+
+def _unit_level(unit: str, has_parent: bool) -> str:
+    if unit.endswith(_TOWNSHIP):
+        return "township"
+    if unit.endswith(_PROVINCE) or unit in _MUNICIPALITIES:
+        return "province"
+    if unit.endswith(_COUNTY):
+        return "county"
+    return "county" if has_parent and unit.endswith("市") else "city"
+
+
+def agency_id(agency: str) -> str:
+    """One key for one body, whatever prefix its name carries: the body's own unit (with
+    its county for a township) and the body. 淮安市洪泽区人民政府 → 洪泽区人民政府;
+    北京市大兴区亦庄镇人民政府 → 大兴区亦庄镇人民政府; 洪泽区政府 → 洪泽区人民政府."""
+    name = clean_agency(agency)
+    units, rest = _units(name)
+    if rest.endswith("政府") and not rest.endswith("人民政府"):
+        rest = rest[:-2] + "人民政府"
+    if not units:
+        return rest
+    keep = len(units) - 1
+    if _unit_level(units[-1], keep > 0) == "township" and keep > 0:
+        keep -= 1  # 城关镇 repeats across counties: keep the county
+    return "".join(units[keep:]) + rest
+
+
+def level(agency: str) -> str:
+    """province | city | county | township: the level of the body's own unit (a
+    department has its government's level); '' when the name says nothing."""
+    units, _ = _units(clean_agency(agency))
+    if not units:
+        return ""
+    return _unit_level(units[-1], len(units) > 1)
+
+
+def body_kind(agency: str) -> str:
+    """government (人民政府, 街道办事处, 管委会, a unit on its own) or department (局, 委,
+    办, 中心 …, the 人民政府办公厅 too); '' for no name."""
+    name = clean_agency(agency)
+    if not name:
+        return ""
+    _, rest = _units(name)
+    return "government" if rest in _GOVERNMENT_BODY else "department"
 
 
 def find_year(doc: Document) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ class Report:
     sha256: str
     agency: str = ""
     agency_short: str = ""
+    agency_id: str = ""
+    level: str = ""
+    body_kind: str = ""
     region: str = ""
     year: int | None = None
     template: str = ""
@@ -63,6 +67,7 @@ class Report:
         return {
             "report_id": self.report_id, "source_path": self.source_path,
             "sha256": self.sha256, "agency": self.agency, "agency_short": self.agency_short,
+            "agency_id": self.agency_id, "level": self.level, "body_kind": self.body_kind,
             "region": self.region, "year": self.year, "template": self.template,
             "status": self.status, "error": self.error, "format": self.source_format,
             "encoding": self.encoding, "n_values": sum(1 for v in self.values
@@ -98,6 +103,26 @@ class Report:
                             columns=[c for c in cols if c in wide.columns])
 
 
+def _run_together_pattern() -> re.Pattern[str]:
+    phrases = sorted({p for r in schema.REQUEST_ROWS for p in r.phrases if not p.startswith("=")},
+                     key=len, reverse=True)
+    width = len(schema.REQUEST_COLUMNS)
+    return re.compile("(?:" + "|".join(map(re.escape, phrases)) + r")[^\d\n]{0,24}?\s?"
+                      + rf"(\d{{{width},}})(?![\d.])")
+
+
+_RUN_TOGETHER = _run_together_pattern()
+_RUN_TOGETHER_MIN_ROWS = 3
+
+
+def run_together(text: str) -> str:
+    """The first of the rows of part 三 whose cells a dump printed as one digit run
+    ("申请数量640020470"), when at least three are; else ''. Such a run cannot be split
+    into its cells (640020470: 6 4 0 0 2 0 470? 64 0 0 2 0 47 0?), so nothing is read."""
+    hits = [m.group(0) for m, _ in zip(_RUN_TOGETHER.finditer(text), range(50))]
+    return hits[0].strip() if len(hits) >= _RUN_TOGETHER_MIN_ROWS else ""
+
+
 def report_id_for(sha256: str) -> str:
     """A report's id: the first 16 hex digits of its content hash."""
     return sha256[:16]
@@ -109,9 +134,17 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
     parts = find_parts(doc)
     report.agency = report.agency or metadata.find_agency(doc)
     report.agency_short = report.agency_short or metadata.short_name(report.agency)
+    report.agency_id = report.agency_id or metadata.agency_id(report.agency)
+    report.level = report.level or metadata.level(report.agency)
+    report.body_kind = report.body_kind or metadata.body_kind(report.agency)
     report.year = report.year or year_hint or metadata.find_year(doc)
     if not parts.rows:
         text = doc.text()
+        joined = run_together(text)
+        if joined:
+            raise ReportError(f"the tables' cells are run together without separators "
+                              f"(“{joined}”): no figure can be read from this text; use the "
+                              "page's HTML or the PDF", "failed")
         if "政府信息公开" in text and "年度报告" in text:
             raise ReportError("none of the tables (parts 二, 三, 四) was found: check that "
                               "the file holds the whole report", "failed")
@@ -129,7 +162,7 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
         extractions.append(extract_review(parts.rows["review_litigation"],
                                           parts.pages.get("review_litigation")))
     problems = [f"{PART_NAMES[t]} ({schema.TABLE_LABELS[t]}) not found"
-                for t in parts.missing()]
+                for t in parts.missing()] + list(doc.problems)
     for ex in extractions:
         report.values.extend(ex.values)
         problems.extend(ex.problems)

@@ -16,13 +16,14 @@ from reportkit.errors import ReportError
 from reportkit.readers.doc import read_doc
 from reportkit.readers.docx import read_docx
 from reportkit.readers.html import read_html
+from reportkit.readers.markdown import looks_like_markdown, read_markdown
 from reportkit.readers.pdf import read_pdf
 from reportkit.readers.text import read_text
 from reportkit.sniff import sniff
 
 #: What each sniffed format is called in messages.
-FORMAT_NAMES = {"text": "text file", "html": "web page", "docx": "Word .docx",
-                "pdf": "PDF", "doc": "Word .doc"}
+FORMAT_NAMES = {"text": "text file", "markdown": "converted text (markdown)",
+                "html": "web page", "docx": "Word .docx", "pdf": "PDF", "doc": "Word .doc"}
 #: The formats a file's name suggests, to note a misnamed file.
 EXTENSIONS = {".txt": "text", ".htm": "html", ".html": "html", ".shtml": "html",
               ".xhtml": "html", ".docx": "docx", ".pdf": "pdf", ".doc": "doc"}
@@ -36,9 +37,10 @@ _REFUSED = {
 
 
 def read_text_bytes(data: bytes) -> Document:
-    """Plain text in any supported encoding."""
+    """Plain text in any supported encoding; converted text with pipe tables (PDF → markdown,
+    OCR extractions) is recognised by its content and read as such."""
     text, encoding = decode(data)
-    doc = read_text(text)
+    doc = read_markdown(text) if looks_like_markdown(text) else read_text(text)
     doc.encoding = encoding
     return doc
 

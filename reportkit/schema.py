@@ -128,6 +128,12 @@ PROACTIVE_COLUMNS: tuple[Column, ...] = (
     Column("amount", "采购总金额"),
 )
 
+#: Words of a note printed with a figure ("（含自然失效29件）") that name the figure's column:
+#: used to place figures that a conversion printed outside their table rows.
+COLUMN_NOTES: dict[str, tuple[str, ...]] = {
+    "repealed": ("失效", "废止"),
+}
+
 # --- Part 三: requests ------------------------------------------------------------------------
 
 APPLICANT_COLUMNS: tuple[Column, ...] = (

@@ -98,6 +98,7 @@ def _many_agencies(values: pd.DataFrame, reports: pd.DataFrame, n: int) -> tuple
     many_values = pd.concat([v.assign(report_id=i) for i in ids], ignore_index=True)
     many_reports = pd.DataFrame([{**source.to_dict(), "report_id": i,
                                   "agency": f"某市第{k}街道办事处",
+                                  "agency_id": f"第{k}街道办事处",
                                   "agency_short": f"第{k}街道"} for k, i in enumerate(ids)])
     return many_values, many_reports
 

@@ -164,7 +164,8 @@ def _reference(paths: list[Path]) -> Corpus:
             checks.append(report.checks_frame)
             kept = {k: v for k, v in report.value_map().items()
                     if k[0] == table and k[1] in (forward, over)}
-            carry.append(YearEntry(report.report_id, report.agency, report.year, kept))
+            carry.append(YearEntry(report.report_id, report.agency_id or report.agency,
+                                   report.year, kept))
     cross = check_across_years(carry)
     checks.append(pd.DataFrame(
         [(c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status)

@@ -263,5 +263,7 @@ def parse_html(data: bytes) -> tuple[etree._Element, str]:
 def read_html(data: bytes) -> Document:
     """Read a web page into a :class:`Document`."""
     root, encoding = parse_html(data)
+    title = " ".join(root.findtext(".//title") or "".split())
     strip_chrome(root)
-    return Document(read_blocks(root), source_format="html", encoding=encoding)
+    return Document(read_blocks(root), source_format="html", encoding=encoding,
+                    title=title.strip())

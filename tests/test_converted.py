@@ -1,0 +1,194 @@
+"""Converted text (PDF → markdown, OCR extractions), crawler dumps and metadata, on real
+reports whose figures a person read off the documents (../shared/real/truth.json)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+import reportkit
+from reportkit import metadata
+from reportkit.checks import YearEntry, check_across_years
+from reportkit.parse import parse_bytes
+
+REAL = Path(__file__).parents[2] / "shared" / "real"
+TRUTH = REAL / "truth.json"
+needs_real = pytest.mark.skipif(not TRUTH.is_file(), reason=f"{REAL} is absent")
+CONVERTED = ["shanghai_szfbgt_2025_pdfextract.md", "shuyang_xzf_2025_extracted.txt"]
+DUMPS = ["pingtan_2021_page.txt", "pingtan_2022_page.txt"]
+# the name as each report prints it (the OCR spells 沭阳 as 沐阳)
+AGENCIES = {"huaian_szf_2024.pdf": "淮安市人民政府", "hzq2024_working.pdf": "淮安市洪泽区人民政府",
+            "pingtan_2021_page.txt": "平潭综合实验区", "pingtan_2022_page.txt": "平潭综合实验区",
+            "pingtan_2023_page.html": "平潭综合实验区",
+            "shanghai_szfbgt_2025_pdfextract.md": "上海市人民政府办公厅",
+            "shuyang_xzf_2025_extracted.txt": "沐阳县人民政府"}
+MIYUN = Path(__file__).parents[1] / "data" / "raw" / "002_556f46a9c5195498.txt"
+YEARS = {"pingtan_2021_page.txt": 2021, "pingtan_2022_page.txt": 2022}
+
+
+def _truth() -> dict:
+    return json.loads(TRUTH.read_text(encoding="utf-8"))
+
+
+@needs_real
+@pytest.mark.parametrize("name", CONVERTED)
+def test_converted_text_every_cell_exact(name: str) -> None:
+    want = _truth()[name]
+    report = reportkit.parse(REAL / name)
+    got = {f"{v.table}/{v.row}/{v.column}": v.value for v in report.values}
+    for key, value in want["values"].items():
+        if value == "?":
+            continue
+        assert key in got, key
+        if value is None:
+            assert math.isnan(got[key]), key
+        else:
+            assert got[key] == pytest.approx(value), key
+    assert report.status == "ok", report.error
+    assert report.source_format == "markdown"
+    meta = want["meta"]
+    assert (report.agency, report.year, report.template) == (
+        meta["agency"], meta["year"], meta["template"])
+
+
+@needs_real
+@pytest.mark.parametrize("name", sorted(AGENCIES))
+def test_clean_metadata_for_every_real_file(name: str) -> None:
+    report = reportkit.parse(REAL / name)
+    assert report.agency == AGENCIES[name]
+    meta = _truth().get(name, {}).get("meta", {})
+    assert report.year == meta.get("year", YEARS.get(name))
+    if meta:
+        assert report.template == meta["template"]
+
+
+@needs_real
+@pytest.mark.parametrize("name", DUMPS)
+def test_cells_run_together_give_no_figure(name: str) -> None:
+    report = reportkit.parse(REAL / name)
+    assert report.status == "failed"
+    assert not any(v.value == v.value for v in report.values)
+    assert "run together" in report.error
+    assert "HTML" in report.error and "PDF" in report.error
+    assert "not found" not in report.error
+
+
+# --- markdown variants made on the fly -------------------------------------------------------
+
+_HEAD = ("# 某某县人民政府2024年政府信息公开工作年度报告\n\n"
+         "## 三、收到和处理政府信息公开申请情况\n\n")
+_COLS = ("| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n"
+         "|---|---|---|---|---|---|---|---|\n")
+
+
+def _requests_md(split_at: int, marker: str) -> str:
+    from reportkit import schema
+    lines = []
+    for i, row in enumerate(r for r in schema.rows_for("2021", "requests")):
+        figures = [i + 1, 0, 0, 0, 0, 0, i + 1]
+        lines.append(f"| {row.label} | " + " | ".join(map(str, figures)) + " |")
+    body = (_COLS + "\n".join(lines[:split_at])
+            + f"\n{marker}\n## 表三：收到和处理政府信息公开申请情况\n")
+    body += _COLS + "\n".join(lines[split_at:]) + "\n"
+    return _HEAD + body
+
+
+@pytest.mark.parametrize("marker", ["— 5 —", "<!-- page 6 -->", "第 3 页"])
+def test_table_split_across_page_markers(marker: str) -> None:
+    from reportkit import schema
+    rows = schema.rows_for("2021", "requests")
+    report = parse_bytes(_requests_md(9, marker).encode())
+    got = {(v.row, v.column): v.value for v in report.values if v.table == "requests"}
+    for i, row in enumerate(rows):  # the figures as written above: row i holds i + 1
+        assert got[(row.key, "natural_person")] == i + 1
+        assert got[(row.key, "total")] == i + 1
+        assert got[(row.key, "commercial_enterprise")] == 0
+
+
+def test_detached_header_rows_and_labels_above_their_rows() -> None:
+    text = (_HEAD + _COLS
+            + "| 一、本年新收政府信息公开申请数量 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |\n"
+            + "| 项目 | 本年新收件数 | 上年结转件数 | 予以公开 | 部分公开 | 不予公开 | 结转 "
+              "| 总计 |\n"
+            + "|---|---|---|---|---|---|---|---|\n"
+            + "| （七）总计 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |\n"
+            + "\n（二）部分公开（区分处理的，只计这一情\n形，不计其他情形）\n"
+            + "| 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n|---|---|---|---|---|---|---|\n")
+    report = parse_bytes(text.encode())
+    got = {(v.row, v.column): v.value for v in report.values if v.table == "requests"}
+    assert got[("new_requests", "natural_person")] == 5
+    assert got[("total_processed", "natural_person")] == 4  # not taken from the stray header
+    assert got[("total_processed", "total")] == 5
+    assert got[("partially_granted", "natural_person")] == 2
+    assert got[("partially_granted", "total")] == 2
+
+
+def test_detached_figures_without_a_naming_note_stay_blank() -> None:
+    text = ("# 某某县人民政府2024年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n"
+            "第二十条第（一）项\n22\n55\n"
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+            "| 规章 | 22 | 235 |\n|---|---|---|\n| 行政规范性文件 | 34 | 189 |\n")
+    report = parse_bytes(text.encode())
+    got = {(v.row, v.column): v.value for v in report.values if v.table == "proactive"}
+    assert all(math.isnan(got[("regulations", c)]) for c in ("issued", "repealed", "in_force"))
+    assert report.status == "partial"
+    assert "could not be placed" in report.error
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("printed", "name"), [
+    ("标题:平潭综合实验区", "平潭综合实验区"), ("#沐阳县人民政府", "沐阳县人民政府"),
+    ("正文2024年上海市科委", "上海市科委"), ("2019年上海市人民政府办公厅", "上海市人民政府办公厅"),
+    ("- 名称：北京市西城区人民政府", "北京市西城区人民政府")])
+def test_prefixes_stripped_from_the_name(printed: str, name: str) -> None:
+    assert metadata.clean_agency(printed) == name
+
+
+def test_agency_id_pairs_years_across_name_prefixes() -> None:
+    earlier = YearEntry("a", metadata.agency_id("洪泽区人民政府"), 2023,
+                        {("requests", "carried_forward", "total"): 7.0})
+    later = YearEntry("b", metadata.agency_id("淮安市洪泽区人民政府"), 2024,
+                      {("requests", "carried_over", "total"): 7.0})
+    results = [r for r in check_across_years([earlier, later]) if "total" in r.subject]
+    assert len(results) == 1 and results[0].passed is True
+    assert metadata.agency_id("南京市鼓楼区人民政府") == metadata.agency_id("鼓楼区人民政府")
+    assert metadata.agency_id("北京市大兴区亦庄镇人民政府") != metadata.agency_id("亦庄镇人民政府")
+
+
+def test_agency_id_pairs_years_in_an_ingest(tmp_path: Path) -> None:
+    text = MIYUN.read_text(encoding="utf-8")  # the 密云区 seed, titled two ways
+    assert "北京市密云区人民政府" in text
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("2021", "2022").replace(
+        "北京市密云区人民政府", "密云区人民政府"), encoding="utf-8")
+    corpus = reportkit.ingest([tmp_path])
+    ids = set(corpus.reports["agency_id"])
+    assert ids == {"密云区人民政府"}
+    assert (corpus.checks["check"] == "carried_across_years").any()
+
+
+@pytest.mark.parametrize(("agency", "level", "kind"), [
+    ("北京市大兴区亦庄镇人民政府", "township", "government"),
+    ("北京市通州区漷县镇", "township", "government"),
+    ("南郊镇", "township", "government"), ("西集镇人民政府", "township", "government"),
+    ("北京市密云区人民政府", "county", "government"),
+    ("北京市密云区财政局", "county", "department"),
+    ("上海市人民政府办公厅", "province", "department"), ("淮安市人民政府", "city", "government"),
+    ("沐阳县人民政府", "county", "government")])
+def test_level_and_body_kind(agency: str, level: str, kind: str) -> None:
+    assert (metadata.level(agency), metadata.body_kind(agency)) == (level, kind)
+
+
+def test_manifest_overrides_level_and_body_kind(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_bytes(MIYUN.read_bytes())
+    (tmp_path / "manifest.csv").write_text(
+        "file,agency,level,body_kind\nr.txt,北京市密云区人民政府,city,department\n",
+        encoding="utf-8")
+    row = reportkit.ingest([tmp_path]).reports.iloc[0]
+    assert (row["level"], row["body_kind"]) == ("city", "department")
+    assert row["agency_id"] == "密云区人民政府"
