@@ -32,7 +32,7 @@ from tqdm import tqdm
 from reportkit import manifest, schema
 from reportkit.cache import META_FIELDS, CacheError, Entry, Meta, ParseCache, Piece, entry_key
 from reportkit.checks import YearEntry, check_across_years
-from reportkit.manifest import MANIFEST, Warn, resolve
+from reportkit.manifest import MANIFEST, Warn, read_manifests, resolve
 from reportkit.outdir import OutputError, is_output_folder, owned
 from reportkit.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
 from reportkit.store import (
@@ -46,7 +46,14 @@ from reportkit.store import (
     rows_batch,
     to_frame,
 )
-from reportkit.workers import Limits, Overtime, robust_map, start_deadline, stop_deadline
+from reportkit.workers import (
+    Limits,
+    Overtime,
+    robust_map,
+    start_deadline,
+    stop_deadline,
+    stop_watchdog,
+)
 
 DEFAULT_MAX_SIZE_MB = 50.0
 REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short", "region",
@@ -104,13 +111,6 @@ def safe_name(path: str | Path) -> str:
     """A path as text that can be written anywhere: bytes that are not UTF-8 (a name
     from another system) shown as ``\\xNN``."""
     return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
-
-
-def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
-                   warn: Warn | None = None) -> dict[Path, dict[str, Any]]:
-    """Overrides from every ``manifest.csv`` inside the input roots (see
-    :mod:`reportkit.manifest`), keyed by the resolved path of the file each row names."""
-    return manifest.read_manifests(files, roots, warn)
 
 
 def _unparsed(path: Path, error: str) -> Report:
@@ -257,6 +257,7 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int,
         for col, attr in zip(checks, CHECK_COLUMNS):
             col.extend([getattr(c, attr) for c in cs])
         parsed.append((_meta(report), _carry(report), len(vs), len(cs)))
+    stop_watchdog()  # a worker waiting for its next chunk is not stuck
     return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))
 
 

@@ -33,8 +33,7 @@ _CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") qu
 #: leading ``'`` in the CSVs (the Parquet keeps the text as it was).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: … unless it is a plain signed number or a lone sign ("-5", "+3.5", "-"): no formula.
-_PLAIN_SIGNED = r"^[+-][0-9]*\.?[0-9]*$"
-_FORMULA = r"^[=+\-@\t\r]"
+_PLAIN_SIGNED = r"^[+-][0-9０-９]*[.．]?[0-9０-９]*$"
 
 
 @dataclass
@@ -137,13 +136,17 @@ def excel_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _defused(arr: pa.Array) -> pa.Array:
     """String cells that could run as formulas, prefixed with ``'``."""
-    starts = pc.match_substring_regex(arr, _FORMULA)
+    starts = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1),
+                      value_set=pa.array(FORMULA_STARTS, arr.type))
     if not pc.any(starts).as_py():
         return arr
-    danger = pc.and_(starts, pc.invert(pc.match_substring_regex(arr, _PLAIN_SIGNED)))
-    prefixed = pc.binary_join_element_wise(pa.scalar("'", arr.type), arr,
+    suspects = pc.filter(arr, starts)  # usually a dash or a signed figure: looked at alone
+    danger = pc.invert(pc.match_substring_regex(suspects, _PLAIN_SIGNED))
+    if not pc.any(danger).as_py():
+        return arr
+    prefixed = pc.binary_join_element_wise(pa.scalar("'", arr.type), suspects,
                                            pa.scalar("", arr.type))
-    return pc.if_else(danger, prefixed, arr)
+    return pc.replace_with_mask(arr, starts, pc.if_else(danger, prefixed, suspects))
 
 
 def _csv_text(arr: pa.Array) -> pa.Array:

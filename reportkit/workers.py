@@ -16,10 +16,12 @@ and a pool that survives a worker's death.
 from __future__ import annotations
 
 import faulthandler
+import math
 import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -80,23 +82,40 @@ def init_worker(limits: Limits) -> None:
     _devnull = open(os.devnull, "w")
 
 
+#: The watchdog is re-armed only when its last arming is older than this (re-arming for
+#: every file costs a thread wake-up each); a stuck file is ended at most this much later.
+REARM_SECONDS = 5.0
+_armed_at = -math.inf
+
+
 def start_deadline(limits: Limits) -> None:
     """Arm the deadline of one file (in a worker made by :func:`init_worker`)."""
+    global _armed_at
     if _devnull is None:
         return  # not a worker: the caller's process is not ours to stop
     if hasattr(signal, "setitimer"):
         signal.setitimer(signal.ITIMER_REAL, limits.seconds)
-    faulthandler.dump_traceback_later(limits.seconds + limits.grace, exit=True,
-                                      file=_devnull)
+    rearm = min(REARM_SECONDS, limits.seconds)
+    now = time.monotonic()
+    if now - _armed_at > rearm:  # the watchdog fires ≥ seconds + grace after this file began
+        faulthandler.dump_traceback_later(limits.seconds + limits.grace + rearm, exit=True,
+                                          file=_devnull)
+        _armed_at = now
 
 
 def stop_deadline() -> None:
-    """Disarm the deadline of :func:`start_deadline`."""
-    if _devnull is None:
-        return
-    if hasattr(signal, "setitimer"):
+    """Disarm the deadline of :func:`start_deadline` (the watchdog stays armed until
+    :func:`stop_watchdog`)."""
+    if _devnull is not None and hasattr(signal, "setitimer"):
         signal.setitimer(signal.ITIMER_REAL, 0)
-    faulthandler.cancel_dump_traceback_later()
+
+
+def stop_watchdog() -> None:
+    """Disarm the watchdog (a worker waiting for work is not stuck)."""
+    global _armed_at
+    if _devnull is not None:
+        faulthandler.cancel_dump_traceback_later()
+        _armed_at = -math.inf
 
 
 def _context(first: bool) -> Any:
