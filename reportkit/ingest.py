@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             found.extend(_walk(p))
-        elif p.is_file():
+        elif p.exists():
             found.append(p)
         else:
             raise UsageError(f"{safe_name(p)}: no such file or folder")
@@ -102,8 +103,8 @@ def _walk(root: Path) -> list[Path]:
         base = Path(folder)
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and not is_output_folder(base / d)]
-        out.extend(base / n for n in names
-                   if not n.startswith(".") and n != MANIFEST and (base / n).is_file())
+        # every name but hidden ones and manifests: a pipe or a broken link gets a row too
+        out.extend(base / n for n in names if not n.startswith(".") and n != MANIFEST)
     return sorted(out + unreadable)
 
 
@@ -120,6 +121,11 @@ def _unparsed(path: Path, error: str) -> Report:
     return report
 
 
+def _not_regular(path: Path) -> Report:
+    return _unparsed(path, "not a regular file (a pipe, a device or a socket): nothing was "
+                           "read from it")
+
+
 def _too_big(path: Path, size: int, max_bytes: int) -> Report:
     return _unparsed(path, f"the file is {size / 1e6:.0f} MB, over the "
                            f"{max_bytes / 1e6:.0f} MB limit: raise --max-size-mb to read it")
@@ -133,9 +139,11 @@ def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int,
         if path.is_dir():
             os.listdir(path)
             return _unparsed(path, "a folder that cannot be read: check its permissions")
-        size = path.stat().st_size
-        if size > max_bytes:
-            return _too_big(path, size, max_bytes)
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return _not_regular(path)
+        if st.st_size > max_bytes:
+            return _too_big(path, st.st_size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
         what = "folder" if path.is_dir() else "file"
@@ -299,6 +307,10 @@ def _plan(files: list[Path], overrides: dict[Path, dict[str, Any]], max_bytes: i
             st = item.stat = path.stat()
         except OSError:
             continue  # the worker reports why it cannot be read
+        if not stat.S_ISREG(st.st_mode):
+            if not stat.S_ISDIR(st.st_mode):  # a folder that cannot be listed: the worker
+                item.fixed = _not_regular(path)
+            continue
         if st.st_size > max_bytes:
             item.fixed = _too_big(path, st.st_size, max_bytes)
             continue

@@ -52,7 +52,10 @@ def _is_hidden(name: str) -> bool:
 
 def is_output_folder(folder: Path) -> bool:
     """True when ``folder`` is a reportkit output folder (its marker is there)."""
-    return (folder / MARKER).is_file()
+    try:
+        return os.path.isfile(folder / MARKER)
+    except OSError:  # a folder that cannot be searched is no output folder of ours
+        return False
 
 
 def _mark(out: Path) -> None:

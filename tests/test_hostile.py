@@ -4,6 +4,7 @@ is lost, no CSV cell runs as an Excel formula. Each test makes its hostile input
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -382,15 +383,36 @@ def test_an_unreadable_folder_gets_a_row(tmp_path: Path) -> None:
     (src / "closed" / "a.txt").write_bytes(_report())
     (src / "open.txt").write_bytes(_report(seed=2))
     os.chmod(src / "closed", 0)
+    # as root, permissions bind only without the capabilities that override them
+    prefix = (["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
+               "-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
+    script = ("import sys; from reportkit.ingest import ingest_paths; "
+              "r = ingest_paths([sys.argv[1]], None, progress=False).reports; "
+              "print(r[['source_path', 'status', 'error']].to_json(orient='records'))")
     try:
-        if os.access(src / "closed", os.R_OK):
-            pytest.skip("running as a user who reads any folder (root): no folder is "
-                        "unreadable here")
-        rows = ingest_paths([src], None, progress=False).reports
+        proc = subprocess.run([*prefix, sys.executable, "-c", script, str(src)],
+                              capture_output=True, text=True, timeout=120)
     finally:
         os.chmod(src / "closed", 0o755)
-    by_name = dict(zip(rows["source_path"].map(lambda p: Path(p).name), rows["error"]))
-    assert "permissions" in by_name["closed"]
+    assert proc.returncode == 0, proc.stderr
+    rows = {Path(r["source_path"]).name: r for r in json.loads(proc.stdout)}
+    assert rows["open.txt"]["status"] == "ok"
+    assert rows["closed"]["status"] == "failed"
+    assert "Permission denied" in rows["closed"]["error"]
+
+
+def test_a_pipe_and_a_broken_link_get_rows_and_hang_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    os.mkfifo(src / "pipe.txt")  # reading it would wait for ever
+    (src / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (src / "a.txt").write_bytes(_report())
+    for out in (None, tmp_path / "out"):
+        rows = ingest_paths([src], out, progress=False).reports
+        by_name = dict(zip(rows["source_path"].map(lambda p: Path(p).name), rows["error"]))
+        assert set(by_name) == {"pipe.txt", "gone.txt", "a.txt"}
+        assert "not a regular file" in by_name["pipe.txt"]
+        assert "No such file" in by_name["gone.txt"]
 
 
 # --- 6. the manifest -------------------------------------------------------------------------
