@@ -41,6 +41,7 @@ request (or decided case) as one trial, and is left empty when the count exceeds
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -134,6 +135,33 @@ def one_name_per_body(reports: pd.DataFrame) -> pd.DataFrame:
         named = ids.map(latest[col])
         out[col] = out[col].astype(object).where(named.isna(), named)
     return out
+
+
+class SelectionError(ValueError):
+    """A selection (years, agencies) that matches no readable report."""
+
+
+def check_selection(reports: pd.DataFrame, years: object = None, agencies: object = None,
+                    statuses: Sequence[str] | None = ANALYSED_STATUSES) -> None:
+    """Raise :class:`SelectionError` when ``years``/``agencies`` are given and match no
+    report, naming what the corpus holds: its years and the agency names closest to each
+    one asked for (so a chart of "0 份报告" never replaces a real one)."""
+    if _as_list(years) is None and _as_list(agencies) is None:
+        return
+    _, chosen = select(reports[["report_id"]].iloc[:0], reports, years, agencies, statuses)
+    if len(chosen):
+        return
+    usable = reports if statuses is None else reports[reports["status"].isin(list(statuses))]
+    held = sorted({int(y) for y in pd.to_numeric(usable["year"], errors="coerce").dropna()})
+    parts = [f"no readable report matches years={years!r}, agencies={agencies!r}",
+             "the corpus holds years " + (", ".join(map(str, held)) or "none")]
+    names = sorted({str(n) for col in ("agency", "agency_short") for n in usable[col].dropna()
+                    if str(n)})
+    for asked in _as_list(agencies) or []:
+        close = difflib.get_close_matches(str(asked), names, n=5, cutoff=0.4)
+        parts.append(f"agencies close to {str(asked)!r}: "
+                     + (", ".join(close) if close else f"none ({len(names)} names in all)"))
+    raise SelectionError("; ".join(parts))
 
 
 def _by(by: str | Sequence[str] | None) -> list[str]:

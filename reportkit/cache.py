@@ -9,13 +9,16 @@ outputs a run writes (``values.parquet``, ``checks.parquet``). The cache is thei
   overrides, which change the result), the report's row of ``reports`` (without its path),
   the carried-over/forward figures the cross-year check needs, and where its rows are in
   the outputs (offset and count in ``values.parquet`` and ``checks.parquet``);
-* ``stats``: ``path → [size, mtime_ns, sha256]``, so unchanged files are not re-hashed;
+* ``stats``: ``path → [size, mtime_ns, ctime_ns, inode, sha256]``, so unchanged files are
+  not re-hashed. The ctime and inode catch a file rewritten with its size and mtime kept
+  (``cp -p``, ``rsync -t``, unzip): no one can set a ctime, and a new copy is a new inode;
 * ``last_run``: what the last run read (a fingerprint of every path and key) and the size
   and mtime of the six files it wrote. Rows are only taken from outputs that are still as
   written; a run that reads the same files the same way writes nothing.
 
-The parser version is a hash of the package's source (and of the Unicode tables that label
-normalisation depends on): any change to the code invalidates every entry.
+The parser version is a hash of the parsing modules' source (and of the Unicode tables that
+label normalisation depends on): a change to how files are read invalidates every entry; a
+change to the command line, the notebooks' helpers or the charts does not.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
 import time
 import unicodedata
@@ -36,10 +38,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from reportkit.outdir import file_mode
 from reportkit.store import CHECKS_SCHEMA, VALUES_SCHEMA, dumps_json, output_stats
 
 CACHE_DIR = "cache"
 INDEX = "index.json"
+README = "README.txt"
 #: A report's row of ``reports`` without ``source_path``, in this order ("meta").
 META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "agency_id", "level",
                "body_kind", "region", "year",
@@ -55,13 +59,28 @@ Piece = tuple[pa.Table, int, int]
 _LOADED_GROUPS = 4
 
 
+#: Modules that do not decide what a file's parse gives (everything else does, new readers
+#: included). The cache format is in :data:`CACHE_FORMAT`.
+NOT_PARSING = frozenset({"analysis.py", "brief.py", "cli.py", "fonts.py", "manifest.py",
+                         "outdir.py", "pipeline.py", "plots.py", "synthetic.py", "workers.py",
+                         "cache.py", "__init__.py"})
+CACHE_FORMAT = "2"  # stats: size, mtime_ns, ctime_ns, inode, sha256
+
+
+def parsing_modules() -> list[Path]:
+    """The source files whose change changes a parse result (see :data:`NOT_PARSING`)."""
+    root = Path(__file__).resolve().parent
+    return [p for p in sorted(root.rglob("*.py"))
+            if p.relative_to(root).as_posix() not in NOT_PARSING]
+
+
 @cache
 def parser_version() -> str:
-    """A hash of everything that decides a parse result: the package source, the Unicode
-    database version and the Python version."""
-    h = hashlib.sha256()
+    """A hash of everything that decides a parse result: the parsing modules' source, the
+    Unicode database version, the Python version and the cache's format."""
+    h = hashlib.sha256(CACHE_FORMAT.encode())
     root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
+    for path in parsing_modules():
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     h.update(unicodedata.unidata_version.encode())
@@ -212,20 +231,21 @@ class ParseCache:
         self._sources = None
 
     def known_sha(self, path: str, st: os.stat_result) -> str | None:
-        """The SHA-256 recorded for ``path`` if its size and mtime are unchanged."""
+        """The SHA-256 recorded for ``path`` if its size, mtime, ctime and inode are
+        unchanged."""
         known = self.stats.get(path)
-        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-            return known[2]
+        if known and len(known) == 5 and known[:4] == _stat_key(st):
+            return known[4]
         return None
 
     def remember_stat(self, path: str, st: os.stat_result, sha256: str) -> None:
-        """Record ``path``'s hash for its current size and mtime (unless just modified:
+        """Record ``path``'s hash for its current stat (unless just modified or changed:
         a change within the file system's timestamp resolution would go unseen)."""
-        if st.st_mtime_ns >= (time.time() - RACY_SECONDS) * 1e9:
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= (time.time() - RACY_SECONDS) * 1e9:
             if self.stats.pop(path, None) is not None:
                 self._stats_changed = True
             return
-        value = [st.st_size, st.st_mtime_ns, sha256]
+        value = [*_stat_key(st), sha256]
         if self.stats.get(path) != value:
             self.stats[path] = value
             self._stats_changed = True
@@ -258,8 +278,9 @@ class ParseCache:
                  "last_run": last_run}
         tmp = self.dir / f".{INDEX}.tmp"
         tmp.write_bytes(dumps_json(index))
+        os.chmod(tmp, file_mode())
         os.replace(tmp, self.dir / INDEX)
-        readme = self.dir / "README.txt"
+        readme = self.dir / README
         if not readme.exists():
             readme.write_text("reportkit's parse cache: an index into the outputs next to this "
                               "folder, so that a re-run parses only new or changed files.\n"
@@ -268,8 +289,22 @@ class ParseCache:
 
     @staticmethod
     def remove(out_dir: str | Path) -> None:
-        """Delete the cache of ``out_dir`` (``--no-cache``, or a damaged one)."""
-        shutil.rmtree(Path(out_dir) / CACHE_DIR, ignore_errors=True)
+        """Delete the cache of ``out_dir`` (``--no-cache``, or a damaged one): only the
+        files the cache writes, and its folder if that is then empty."""
+        folder = Path(out_dir) / CACHE_DIR
+        for name in (INDEX, f".{INDEX}.tmp", README):
+            try:
+                (folder / name).unlink()
+            except OSError:
+                pass
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # not there, or holding files that are not the cache's
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def _stat(path: Path) -> list[int] | None:

@@ -4,22 +4,54 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NoReturn
 
-from reportkit.ingest import DEFAULT_MAX_SIZE_MB, UsageError, ingest_paths, summary
+from reportkit.ingest import DEFAULT_MAX_SIZE_MB, UsageError, ingest_paths, safe_name, summary
+from reportkit.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes in one line (no usage dump), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def _positive(kind: type, what: str) -> Callable[[str], float | int]:
+    """An argparse type: a finite number above zero."""
+    def convert(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return value
+    return convert
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="reportkit", description=__doc__)
+    p = _Parser(prog="reportkit", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="parse report files into Parquet/CSV")
     ing.add_argument("paths", nargs="+", help="report files or folders (searched recursively)")
     ing.add_argument("--out", required=True, help="output folder, e.g. data/processed")
-    ing.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_SIZE_MB,
+    ing.add_argument("--max-size-mb", type=_positive(float, "a size in MB above 0"),
+                     default=DEFAULT_MAX_SIZE_MB,
                      help=f"skip larger files as failed (default {DEFAULT_MAX_SIZE_MB:g})")
-    ing.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                     help="worker processes (default: one per core)")
+    ing.add_argument("--max-memory-mb", type=_positive(float, "a size in MB above 0"),
+                     default=DEFAULT_MEMORY_MB,
+                     help=f"memory one file may take (default {DEFAULT_MEMORY_MB:g})")
+    ing.add_argument("--timeout", type=_positive(float, "a number of seconds above 0"),
+                     default=DEFAULT_SECONDS, metavar="SECONDS",
+                     help=f"time one file may take (default {DEFAULT_SECONDS:g})")
+    ing.add_argument("--jobs", "-j", type=_positive(int, "a whole number above 0"),
+                     default=None, metavar="N", help="worker processes (default: one per core)")
+    ing.add_argument("--force", action="store_true",
+                     help="write into a folder reportkit did not make (its files are kept)")
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (and keep no cache in OUT/cache)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
@@ -50,19 +82,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(args.config)
 
 
+def warn(message: str) -> None:
+    """A warning for the user, one line on stderr."""
+    print(f"reportkit: warning: {message}", file=sys.stderr)
+
+
 def _ingest(args: argparse.Namespace) -> int:
     try:
         corpus = ingest_paths(args.paths, args.out, max_size_mb=args.max_size_mb,
                               progress=not args.quiet, jobs=args.jobs,
-                              cache=not args.no_cache)
+                              cache=not args.no_cache, force=args.force,
+                              limits=Limits(args.max_memory_mb, args.timeout), warn=warn)
     except UsageError as exc:
         print(f"reportkit ingest: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the output folder: not writable, disk full, …
+        print(f"reportkit ingest: {environment_error(exc, args.out)}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(summary(corpus), file=sys.stderr)
-        print(f"wrote {args.out}/values.parquet, reports.parquet, checks.parquet (+ .csv)",
-              file=sys.stderr)
+        print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
+              "(+ .csv)", file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
+
+
+def environment_error(exc: OSError, out: str) -> str:
+    """One line about a failure to write the outputs (the inputs' own failures are rows)."""
+    where = safe_name(exc.filename) if exc.filename else safe_name(out)
+    return (f"cannot write the outputs ({exc.strerror or exc}: {where}): check that "
+            f"{safe_name(out)} is a writable folder with free space; the previous outputs "
+            "are as they were")
 
 
 if __name__ == "__main__":

@@ -66,9 +66,54 @@ _FINE: set[str] = set()  # characters seen that are not control characters
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
+    if "\x00" in text:  # a stray NUL (a bad copy, a converter's slip) is no character
+        text = text.replace("\x00", "")
     if control_share(text) > MAX_CONTROL_SHARE:
         raise ReportError(_NOT_TEXT)
     return text, encoding
+
+
+MIXED = "utf-8+gb18030"
+#: A line must hold this many non-ASCII bytes of valid UTF-8 to count as UTF-8 when it is
+#: valid GB18030 too (a short run of GBK bytes can happen to be valid UTF-8).
+_UTF8_EVIDENCE = 6
+
+
+def _line_codec(line: bytes) -> str | None:
+    """``utf-8``, ``gb18030`` or None (neither) for one line of a file."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if line.isascii() or sum(b >= 0x80 for b in line) >= _UTF8_EVIDENCE:
+            return "utf-8"
+        try:
+            line.decode("gb18030")
+        except UnicodeDecodeError:
+            return "utf-8"
+        return "gb18030"
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return "gb18030"
+
+
+def decode_mixed(data: bytes) -> str | None:
+    """Text that is partly UTF-8 and partly GB18030 (a file pasted together from two
+    sources), decoded line by line; None unless both are certainly there."""
+    if b"\n" not in data:
+        return None
+    lines = data.split(b"\n")
+    codecs_ = [_line_codec(line) for line in lines]
+    strong_utf8 = any(c == "utf-8" and not line.isascii() for c, line in zip(codecs_, lines))
+    if not strong_utf8 or "gb18030" not in codecs_:
+        return None
+    if codecs_.count(None) > len(lines) // 100:  # more than the odd damaged line
+        return None
+    return "\n".join(line.decode(c or "utf-8", errors="replace")
+                     for c, line in zip(codecs_, lines))
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -87,6 +132,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = decode_mixed(data)
+    if mixed is not None:
+        return _checked(mixed, MIXED)
     codec = canonical_encoding(declared)
     if codec and codec not in ("utf-8", "ascii"):
         try:

@@ -16,13 +16,11 @@ its result is the same as a clean run's.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
-import multiprocessing
 import os
-import sys
-from collections.abc import Iterable, Iterator, Mapping
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -33,9 +31,11 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from reportkit import schema
+from reportkit import manifest, schema
 from reportkit.cache import META_FIELDS, CacheError, Entry, Meta, ParseCache, Piece, entry_key
 from reportkit.checks import YearEntry, check_across_years
+from reportkit.manifest import MANIFEST, Warn, read_manifests, resolve
+from reportkit.outdir import OutputError, is_output_folder, owned
 from reportkit.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
 from reportkit.store import (
     CHECKS_SCHEMA,
@@ -48,87 +48,84 @@ from reportkit.store import (
     rows_batch,
     to_frame,
 )
+from reportkit.workers import (
+    Limits,
+    Overtime,
+    robust_map,
+    start_deadline,
+    stop_deadline,
+    stop_watchdog,
+)
 
-MANIFEST = "manifest.csv"
 DEFAULT_MAX_SIZE_MB = 50.0
 REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short", "agency_id",
                   "level", "body_kind", "region",
                   "year", "template", "status", "error", "format", "encoding", "n_values",
                   "n_checks_failed", "ignored_rows"]
-_MANIFEST_FIELDS = ("agency", "agency_short", "agency_id", "level", "body_kind", "region",
-                    "year")
-#: Fewer files than this to parse are parsed in this process (a pool costs more).
-SERIAL_BELOW = 48
 _MAX_CHUNK = 64  # files per task sent to a worker
 _BATCH_ROWS = 65_536  # rows per Parquet row group written
 _TABLE, _FORWARD, _OVER = schema.CROSS_YEAR
 
 
 class UsageError(Exception):
-    """A command-line mistake (a path that does not exist): exit code 2."""
+    """A command-line mistake (a path that does not exist) or an output folder that cannot
+    be used: exit code 2."""
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
     """Report files under ``paths`` (files, or folders searched recursively), sorted.
 
-    Hidden files (``.DS_Store``, ``.gitkeep``) and ``manifest.csv`` are not reports.
+    Hidden files (``.DS_Store``, ``.gitkeep``), ``manifest.csv`` and reportkit's own output
+    folders (they hold its marker) are not reports. A folder that cannot be listed is
+    returned as it is: it gets a row saying so.
     """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(f for f in sorted(p.rglob("*"))
-                         if f.is_file() and not _skipped(f.relative_to(p)))
-        elif p.is_file():
+            found.extend(_walk(p))
+        elif p.exists():
             found.append(p)
         else:
-            raise UsageError(f"{p}: no such file or folder")
+            raise UsageError(f"{safe_name(p)}: no such file or folder")
     return list(dict.fromkeys(found))
 
 
-def _skipped(rel: Path) -> bool:
-    return rel.name == MANIFEST or any(part.startswith(".") for part in rel.parts)
+def _walk(root: Path) -> list[Path]:
+    """Files under ``root`` (and folders that cannot be listed), sorted like
+    ``sorted(root.rglob("*"))``."""
+    if is_output_folder(root):
+        return []
+    out: list[Path] = []
+    unreadable: list[Path] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append(Path(exc.filename))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
+        base = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith(".")
+                   and not is_output_folder(base / d)]
+        # every name but hidden ones and manifests: a pipe or a broken link gets a row too
+        out.extend(base / n for n in names if not n.startswith(".") and n != MANIFEST)
+    return sorted(out + unreadable)
 
 
-def read_manifests(files: Iterable[Path]) -> dict[Path, dict[str, Any]]:
-    """Overrides from every ``manifest.csv`` next to (or above) the given files, keyed by
-    the resolved path of the file each row names."""
-    folders = {f.parent for f in files}
-    for folder in list(folders):
-        folders.update(folder.parents)
-    overrides: dict[Path, dict[str, Any]] = {}
-    resolved: dict[Path, Path] = {}
-    for folder in sorted(folders):
-        manifest = folder / MANIFEST
-        if not manifest.is_file():
-            continue
-        with manifest.open(encoding="utf-8-sig", newline="") as fh:
-            for line in csv.DictReader(fh):
-                name = (line.get("file") or "").strip()
-                if not name:
-                    continue
-                entry = {k: (line.get(k) or "").strip() for k in _MANIFEST_FIELDS}
-                entry["year"] = int(entry["year"]) if entry["year"].isdigit() else None
-                overrides[resolve(folder / name, resolved)] = entry
-    return overrides
-
-
-def resolve(path: Path, folders: dict[Path, Path]) -> Path:
-    """``path.resolve()``, resolving each folder once (``folders`` remembers them): for a
-    corpus of thousands of files in a few folders, far fewer system calls."""
-    name = path.name
-    if name in ("", ".", "..") or path.is_symlink():
-        return path.resolve()
-    parent = folders.get(path.parent)
-    if parent is None:
-        parent = folders[path.parent] = path.parent.resolve()
-    return parent / name
+def safe_name(path: str | Path) -> str:
+    """A path as text that can be written anywhere: bytes that are not UTF-8 (a name
+    from another system) shown as ``\\xNN``."""
+    return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
 
 
 def _unparsed(path: Path, error: str) -> Report:
-    report = Report(report_id_for(hashlib.sha256(str(path).encode()).hexdigest()),
-                    str(path), "")
+    report = Report(report_id_for(hashlib.sha256(os.fsencode(str(path))).hexdigest()),
+                    safe_name(path), "")
     report.error = error
     return report
+
+
+def _not_regular(path: Path) -> Report:
+    return _unparsed(path, "not a regular file (a pipe, a device or a socket): nothing was "
+                           "read from it")
 
 
 def _too_big(path: Path, size: int, max_bytes: int) -> Report:
@@ -136,16 +133,39 @@ def _too_big(path: Path, size: int, max_bytes: int) -> Report:
                            f"{max_bytes / 1e6:.0f} MB limit: raise --max-size-mb to read it")
 
 
-def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int) -> Report:
-    """One file → one Report; never raises for bad input."""
+def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int,
+               limits: Limits | None = None) -> Report:
+    """One file → one Report; never raises for bad input. In a worker process, ``limits``
+    bound the memory and time it may take."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return _too_big(path, size, max_bytes)
+        if path.is_dir():
+            os.listdir(path)
+            return _unparsed(path, "a folder that cannot be read: check its permissions")
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return _not_regular(path)
+        if st.st_size > max_bytes:
+            return _too_big(path, st.st_size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
-        return _unparsed(path, f"cannot read the file ({exc.strerror}): check its permissions")
-    return parse_bytes(data, str(path), overrides)
+        what = "folder" if path.is_dir() else "file"
+        return _unparsed(path, f"cannot read the {what} ({exc.strerror}): check its "
+                               "permissions")
+    if limits is None:
+        return parse_bytes(data, safe_name(path), overrides)
+    try:
+        start_deadline(limits)
+        try:
+            return parse_bytes(data, safe_name(path), overrides)
+        finally:
+            stop_deadline()
+    except MemoryError:
+        return _unparsed(path, f"reading it needs more than the {limits.memory_mb:.0f} MB "
+                               "of memory a file may take (a hugely compressed part?): "
+                               "raise --max-memory-mb to try again")
+    except (Overtime, RecursionError):
+        return _unparsed(path, f"reading it took more than the {limits.seconds:.0f} s a "
+                               "file may take: raise --timeout to try again")
 
 
 def iter_reports(files: list[Path], max_size_mb: float = DEFAULT_MAX_SIZE_MB,
@@ -227,7 +247,8 @@ def _meta(report: Report) -> Meta:
 Parsed = tuple[Meta, tuple[float, ...] | None, int, int]
 
 
-def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
+def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int,
+                limits: Limits | None = None
                 ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
     """Parse a chunk of files; per file ``(meta, carry, n_values, n_checks)``, and all their
     ``values`` and ``checks`` rows as two Arrow batches (compact to send between processes)."""
@@ -235,7 +256,7 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
     values: list[list[Any]] = [[] for _ in VALUE_COLUMNS]
     checks: list[list[Any]] = [[] for _ in CHECK_COLUMNS]
     for path, overrides in tasks:
-        report = parse_file(Path(path), overrides, max_bytes)
+        report = parse_file(Path(path), overrides, max_bytes, limits)
         vs, cs = report.values, report.checks
         values[0].extend([report.report_id] * len(vs))
         values[1].extend([v.table for v in vs])
@@ -249,6 +270,7 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int
         for col, attr in zip(checks, CHECK_COLUMNS):
             col.extend([getattr(c, attr) for c in cs])
         parsed.append((_meta(report), _carry(report), len(vs), len(cs)))
+    stop_watchdog()  # a worker waiting for its next chunk is not stuck
     return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))
 
 
@@ -260,7 +282,8 @@ class _Item:
     """One input file and how its report will be had."""
 
     path: Path
-    name: str
+    name: str  # the path as the system gives it, to open
+    shown: str  # the path as written in the outputs (see safe_name)
     overrides: dict[str, Any] | None
     stat: os.stat_result | None = None
     key: str | None = None  # cache key, once the content hash is known
@@ -282,23 +305,27 @@ def _plan(files: list[Path], overrides: dict[Path, dict[str, Any]], max_bytes: i
     rehash = store is not None and len(store) > 0
     folders: dict[Path, Path] = {}
     for path in files:
-        item = _Item(path, str(path),
+        item = _Item(path, str(path), safe_name(path),
                      overrides.get(resolve(path, folders)) if overrides else None)
         items.append(item)
         try:
             st = item.stat = path.stat()
         except OSError:
             continue  # the worker reports why it cannot be read
+        if not stat.S_ISREG(st.st_mode):
+            if not stat.S_ISDIR(st.st_mode):  # a folder that cannot be listed: the worker
+                item.fixed = _not_regular(path)
+            continue
         if st.st_size > max_bytes:
             item.fixed = _too_big(path, st.st_size, max_bytes)
             continue
         if store is None:
             continue
-        sha = store.known_sha(item.name, st)
+        sha = store.known_sha(item.shown, st)
         if sha is None and rehash:
             sha = _hash_file(path)
             if sha is not None:
-                store.remember_stat(item.name, st, sha)
+                store.remember_stat(item.shown, st, sha)
         if sha is not None:
             item.key = entry_key(sha, item.overrides)
             item.entry = store.get(item.key)
@@ -316,7 +343,7 @@ def _fingerprint(items: list[_Item], max_bytes: int) -> str | None:
             tag = item.key
         else:
             return None
-        h.update(f"{item.name}\0{tag}\n".encode())
+        h.update(f"{item.shown}\0{tag}\n".encode())
     return h.hexdigest()
 
 
@@ -328,31 +355,34 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_context() -> Any:
-    # fork starts workers at once (the parent has imported everything); elsewhere spawn
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+def _lost(task: tuple[str, dict[str, Any] | None], why: str
+          ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
+    """The result of a one-file chunk whose worker died: the file ``failed``, saying so."""
+    report = _unparsed(Path(task[0]), why)
+    return ([(_meta(report), None, 0, 0)], columns_batch([[] for _ in VALUES_SCHEMA],
+            VALUES_SCHEMA), columns_batch([[] for _ in CHECKS_SCHEMA], CHECKS_SCHEMA))
 
 
 @contextmanager
-def _parsed_stream(items: list[_Item], max_bytes: int, jobs: int | None
+def _parsed_stream(items: list[_Item], max_bytes: int, jobs: int | None, limits: Limits
                    ) -> Iterator[Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece],
                                                 list[Piece]]]]:
-    """Parse ``items`` (in a pool unless few or ``jobs == 1``); yields an iterator over
-    ``(meta, carry, values, checks)`` per item, in order."""
+    """Parse ``items`` in worker processes (each file within ``limits``; a worker that dies
+    costs only its file); yields an iterator over ``(meta, carry, values, checks)`` per
+    item, in order."""
     tasks = [(item.name, item.overrides) for item in items]
     n_jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs is None and len(tasks) < SERIAL_BELOW:
-        n_jobs = 1
     size = max(1, min(_MAX_CHUNK, math.ceil(len(tasks) / (n_jobs * 4))))
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    work = partial(parse_chunk, max_bytes=max_bytes)
-    if n_jobs <= 1 or len(chunks) <= 1:
-        yield _unpack(map(work, chunks))
+    if not chunks:
+        yield iter(())
         return
-    with _pool_context().Pool(min(n_jobs, len(chunks))) as pool:
-        yield _unpack(pool.imap(work, chunks))
+    work = partial(parse_chunk, max_bytes=max_bytes, limits=limits)
+    results = robust_map(work, chunks, n_jobs, limits, _lost)
+    try:
+        yield _unpack(results)
+    finally:
+        results.close()  # type: ignore[attr-defined]
 
 
 def _unpack(results: Iterable[tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]]
@@ -465,35 +495,60 @@ class _Assembler:
 
 def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
                  max_size_mb: float = DEFAULT_MAX_SIZE_MB, progress: bool = True,
-                 jobs: int | None = None, cache: bool = True) -> Corpus:
+                 jobs: int | None = None, cache: bool = True, force: bool = False,
+                 limits: Limits | None = None, warn: Warn | None = None) -> Corpus:
     """Parse every report under ``paths``; write Parquet/CSV to ``out_dir`` when given.
 
-    ``jobs``: worker processes (default: one per core; small inputs are parsed in this
-    process). ``cache``: with ``out_dir``, keep a content-hash cache in ``out_dir/cache``
-    so a re-run parses only new or changed files. With ``out_dir`` the returned corpus
-    reads its frames from the written files when first used.
+    ``jobs``: worker processes (default: one per core). ``cache``: with ``out_dir``, keep
+    a content-hash cache in ``out_dir/cache`` so a re-run parses only new or changed
+    files. ``out_dir`` must be new, empty or reportkit's (:mod:`reportkit.outdir`;
+    ``force`` takes over another folder, keeping its files). ``limits``: memory and time
+    per file (:class:`reportkit.workers.Limits`). ``warn``: called with each warning
+    (manifest rows not applied, files moved aside); default :func:`warnings.warn`. With
+    ``out_dir`` the returned corpus reads its frames from the written files when first
+    used. Raises :class:`UsageError` for a path that does not exist or an output folder
+    that cannot be used.
     """
+    limits = limits or Limits()
+    say = warn if warn is not None else manifest._warn
+    if out_dir is None:
+        return _ingest_into(paths, None, max_size_mb, progress, jobs, cache, limits, say)
+    try:
+        with owned(out_dir, force) as notes:
+            for note in notes:
+                say(f"{safe_name(out_dir)}: kept the file that was there: {note}")
+            return _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
+                                say)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _ingest_into(paths: Iterable[str | Path], out_dir: str | Path | None, max_size_mb: float,
+                 progress: bool, jobs: int | None, cache: bool, limits: Limits,
+                 warn: Callable[[str], None]) -> Corpus:
+    paths = [Path(p) for p in paths]
     files = find_files(paths)
-    overrides = read_manifests(files)
+    roots = [p if p.is_dir() else p.parent for p in paths]
+    overrides = read_manifests(files, roots, warn)
     max_bytes = int(max_size_mb * 1e6)
     if out_dir is not None and not cache:
         ParseCache.remove(out_dir)
     use_cache = out_dir is not None and cache
     try:
-        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs,
+        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs, limits,
                        ParseCache(out_dir) if use_cache else None)  # type: ignore[arg-type]
     except CacheError:  # outputs changed under the cache: start over without it
         assert out_dir is not None
         ParseCache.remove(out_dir)
-        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs,
+        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs, limits,
                        ParseCache(out_dir))
 
 
 def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
             out_dir: str | Path | None, max_bytes: int, progress: bool, jobs: int | None,
-            store: ParseCache | None) -> Corpus:
+            limits: Limits, store: ParseCache | None) -> Corpus:
     items = _plan(files, overrides, max_bytes, store)
-    live_paths = {item.name for item in items}
+    live_paths = {item.shown for item in items}
     if store is not None and out_dir is not None \
             and all(it.entry is not None or it.fixed is not None for it in items) \
             and store.unchanged(_fingerprint(items, max_bytes)):
@@ -501,7 +556,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
         return StoredCorpus(out_dir)
     todo = [it for it in items if it.entry is None and it.fixed is None]
     # the workers start first: no thread of ours (progress bar, writers) is forked with them
-    with _parsed_stream(todo, max_bytes, jobs) as fresh:
+    with _parsed_stream(todo, max_bytes, jobs, limits) as fresh:
         sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
                                             else _MemorySink())
         bar = tqdm(total=len(items), desc="reports", unit="file",
@@ -510,7 +565,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
             assembler = _Assembler(sink)
             for item in items:
                 if item.fixed is not None:
-                    assembler.add(item.name, _meta(item.fixed), None, [], [])
+                    assembler.add(item.shown, _meta(item.fixed), None, [], [])
                     bar.update()
                     continue
                 if item.entry is not None:
@@ -523,8 +578,8 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
                     if store is not None and sha:
                         item.key = entry_key(sha, item.overrides)
                         if item.stat is not None:
-                            store.remember_stat(item.name, item.stat, sha)
-                at = assembler.add(item.name, meta, carry, values, checks)
+                            store.remember_stat(item.shown, item.stat, sha)
+                at = assembler.add(item.shown, meta, carry, values, checks)
                 if store is not None and item.key is not None and at is not None:
                     store.record(item.key, meta, carry, at[0], _count(values), at[1],
                                  _count(checks))

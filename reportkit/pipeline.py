@@ -168,13 +168,40 @@ def plan(config: dict[str, Any], base: Path) -> Plan:
 
 
 def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) -> Corpus:
-    """The corpus in ``processed_dir``; if that holds none yet and ``raw_dir`` is given,
-    ingest ``raw_dir`` into it first (so a notebook runs top to bottom on a fresh clone)."""
+    """The corpus in ``processed_dir``; if that folder holds none yet and ``raw_dir`` is
+    given, ingest ``raw_dir`` into it first (so a notebook runs top to bottom on a fresh
+    clone). A ``processed_dir`` that does not exist is an error (a mistyped path must not
+    fill a new folder with the sample data)."""
     processed = Path(processed_dir)
+    if not processed.is_dir():
+        raise FileNotFoundError(f"{processed}: no such folder (processed_dir): give the "
+                                "folder `reportkit ingest --out` wrote, e.g. data/processed")
     if not (processed / "values.parquet").exists() and raw_dir is not None:
         print(f"{processed}: no processed data yet; ingesting {raw_dir}", file=sys.stderr)
         return ingest_paths([raw_dir], processed, progress=False)
     return load(processed)
+
+
+def _warn(message: str) -> None:
+    print(f"reportkit run: warning: {message}", file=sys.stderr)
+
+
+def check_selections(steps: Plan) -> str | None:
+    """Why a notebook's selection (``years``, ``agencies``) would match no report, or
+    None: checked before any notebook runs."""
+    from reportkit.analysis import SelectionError, check_selection
+
+    try:
+        reports = load(steps.processed).reports
+    except (OSError, ValueError) as exc:
+        return str(exc)
+    for job in steps.jobs:
+        years, agencies = job.parameters.get("years"), job.parameters.get("agencies")
+        try:
+            check_selection(reports, years, agencies, statuses=None)  # any file at all
+        except SelectionError as exc:
+            return f"{job.source.name}: {exc}"
+    return None
 
 
 def check_kernel(kernel: str) -> str | None:
@@ -250,13 +277,23 @@ def run(config_path: str | None = None) -> int:
     code = 0
     if steps.ingest:
         try:
-            corpus = ingest_paths(steps.raw, steps.processed)
+            corpus = ingest_paths(steps.raw, steps.processed, warn=_warn)
         except UsageError as exc:
             print(f"reportkit run: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            from reportkit.cli import environment_error
+
+            print(f"reportkit run: {environment_error(exc, str(steps.processed))}",
+                  file=sys.stderr)
             return 2
         print(summary(corpus), file=sys.stderr)
         if (corpus.reports["status"] == "failed").any():
             code = 1
+    problem = check_selections(steps)
+    if problem:
+        print(f"reportkit run: {problem}", file=sys.stderr)
+        return 2
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)

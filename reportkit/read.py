@@ -58,8 +58,8 @@ def read_document(data: bytes, name: str = "") -> Document:
         raise ReportError(_REFUSED[kind])
     try:
         doc = READERS[kind](data)
-    except ReportError:
-        raise
+    except (ReportError, MemoryError):
+        raise  # MemoryError: the caller knows the memory limit and says so
     except RecursionError as exc:
         raise ReportError(f"the {FORMAT_NAMES[kind]} is nested too deeply to read: "
                           "save it again in a simpler form") from exc

@@ -13,7 +13,7 @@ import zipfile
 from charset_normalizer import from_bytes
 from lxml import etree
 
-from reportkit.decode import CANDIDATES, control_share
+from reportkit.decode import CANDIDATES, control_share, decode_mixed
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -21,6 +21,7 @@ HTML_TAGS = frozenset({"html", "head", "body", "table", "meta", "title", "div", 
                        "tr", "td", "br", "style", "script", "link", "font", "center", "h1",
                        "h2", "h3", "section", "article"})
 _SAMPLE = 64 * 1024
+_STRAY_NULS = 0.001  # NULs in text beyond this share: binary data
 _BLANK = b" \t\r\n\x00\x0b\x0c"
 
 #: The formats :func:`sniff` tells apart.
@@ -51,12 +52,17 @@ def _head_text(data: bytes) -> str | None:
         # UTF-16 text has its NULs on one side only (ASCII digits, tabs, newlines)
         if max(even, odd) >= 0.8 * nuls and nuls >= 0.05 * len(sample) / 2:
             return sample.decode("utf-16-le" if odd > even else "utf-16-be", errors="replace")
-        return None
+        if nuls > _STRAY_NULS * len(sample):
+            return None
+        sample = sample.replace(b"\x00", b"")  # a stray NUL in text: not binary for it
     for codec in ("utf-8", "gb18030"):
         text = sample.decode(codec, errors="replace")
         # a cut multi-byte character at the end of the sample is not damage
         if text.count("\ufffd") <= 2 + len(text) // 1000:
             return text
+    mixed = decode_mixed(sample[:sample.rfind(b"\n")])  # a cut last line is no evidence
+    if mixed is not None:
+        return mixed
     best = from_bytes(sample, cp_isolation=list(CANDIDATES)).best()
     return None if best is None else str(best)
 

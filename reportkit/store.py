@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from reportkit.outdir import file_mode
+
 FRAMES = ("values", "reports", "checks")
 OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
 #: ``label_raw``: the row's label as printed; ``match``: how it was named (exact |
@@ -29,6 +32,11 @@ VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw", "label_r
                  "page"]
 CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
 _CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") quotes these
+#: A text cell starting with one of these would run in Excel as a formula; written with a
+#: leading ``'`` in the CSVs (the Parquet keeps the text as it was).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: … unless it is a plain signed number or a lone sign ("-5", "+3.5", "-"): no formula.
+_PLAIN_SIGNED = r"^[+-][0-9０-９]*[.．]?[0-9０-９]*$"
 
 
 @dataclass
@@ -110,13 +118,52 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
 # --- CSV as pandas writes it ------------------------------------------------------------------
 
 
+def excel_safe(text: str) -> str:
+    """``text`` as a CSV cell Excel will not run: a leading ``'`` before a formula start
+    (see :data:`FORMULA_STARTS`)."""
+    if text[:1] in FORMULA_STARTS and not re.match(_PLAIN_SIGNED, text):
+        return "'" + text
+    return text
+
+
+def excel_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text cells made :func:`excel_safe` (numbers untouched)."""
+    out = frame
+    for name in frame.columns:
+        col = frame[name]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            safe = col.map(lambda v: excel_safe(v) if isinstance(v, str) else v)
+            if not safe.equals(col):
+                out = out.copy() if out is frame else out
+                out[name] = safe
+    return out
+
+
+def _defused(arr: pa.Array) -> pa.Array:
+    """String cells that could run as formulas, prefixed with ``'``."""
+    starts = pc.is_in(pc.utf8_slice_codeunits(arr, 0, 1),
+                      value_set=pa.array(FORMULA_STARTS, arr.type))
+    if not pc.any(starts).as_py():
+        return arr
+    suspects = pc.filter(arr, starts)  # usually a dash or a signed figure: looked at alone
+    danger = pc.invert(pc.match_substring_regex(suspects, _PLAIN_SIGNED))
+    if not pc.any(danger).as_py():
+        return arr
+    prefixed = pc.binary_join_element_wise(pa.scalar("'", arr.type), suspects,
+                                           pa.scalar("", arr.type))
+    return pc.replace_with_mask(arr, starts, pc.if_else(danger, prefixed, suspects))
+
+
 def _csv_text(arr: pa.Array) -> pa.Array:
-    """String cells: blank for missing, quoted (quotes doubled) where the csv module would."""
+    """String cells: blank for missing, formula starts defused, quoted (quotes doubled)
+    where the csv module would."""
     arr = pc.fill_null(arr, "")
     data = arr.buffers()[2]
     if data is None:
         return arr
     raw = data.to_pybytes()  # one copy, then memchr: most columns hold no such character
+    if any(ch in raw for ch in (b"=", b"+", b"-", b"@", b"\t", b"\r")):
+        arr = _defused(arr)  # adds a ' only: what needs quoting is as it was
     if not any(ch in raw for ch in (b",", b'"', b"\n")):
         return arr
     needs = pc.match_substring_regex(arr, _CSV_QUOTED)
@@ -246,11 +293,14 @@ class CorpusWriter:
             self._staged["reports.parquet"] = tmp = _stage(self.out, "reports")
             reports.to_parquet(tmp, index=False)
             self._staged["reports.csv"] = tmp = _stage(self.out, "reports")
-            reports.to_csv(tmp, index=False, encoding="utf-8-sig")
+            excel_safe_frame(reports).to_csv(tmp, index=False, encoding="utf-8-sig")
         except BaseException:
             self.abort()
             raise
         finals = []
+        mode = file_mode()
+        for tmp in self._staged.values():
+            os.chmod(tmp, mode)  # a temporary file is 0600; an output is not
         for name in OUTPUT_FILES:
             final = self.out / name
             os.replace(self._staged[name], final)
@@ -294,12 +344,14 @@ def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
                 if suffix == ".parquet":
                     frame.to_parquet(tmp, index=False)
                 else:
-                    frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+                    excel_safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
+    mode = file_mode()
     for tmp, final in staged:
+        os.chmod(tmp, mode)
         os.replace(tmp, final)
     return [final for _, final in staged]
 

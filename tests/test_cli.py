@@ -26,7 +26,7 @@ def test_ingest_seeds(tmp_path: Path, raw_dir: Path) -> None:
     for name in ("values", "reports", "checks"):
         assert (out / f"{name}.parquet").is_file()
         assert (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel: BOM
-    assert not list(out.glob(".*"))  # no temporary files left behind
+    assert not list(out.glob("*.tmp"))  # no temporary files left behind
     reports = pd.read_parquet(out / "reports.parquet")
     assert list(reports.status) == ["ok"] * 5
     assert set(reports.agency_short) == {"亦庄镇", "漷县镇", "密云区", "南郊镇", "西集镇"}

@@ -165,6 +165,8 @@ def test_notebooks_run_with_their_defaults_on_a_fresh_clone(tmp_path, raw_dir) -
     import papermill as pm
 
     shutil.copytree(raw_dir, tmp_path / "data" / "raw")
+    (tmp_path / "data" / "processed").mkdir()  # in git, as data/processed/.gitkeep
+    (tmp_path / "data" / "processed" / ".gitkeep").write_bytes(b"")
     (tmp_path / "notebooks").mkdir()
     for path in NOTEBOOKS:
         shutil.copy(path, tmp_path / "notebooks" / path.name)

@@ -54,14 +54,38 @@ def _assert_same_corpus(a: Corpus, b: Corpus) -> None:
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
 
 
+class _Parsed:
+    """The names of the files parsed, by this process or its worker processes (which
+    append them to a log file): what the cache saved us from."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def names(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
+
+    def __eq__(self, other: object) -> bool:
+        return self.names() == other
+
+    def clear(self) -> None:
+        self.log.unlink(missing_ok=True)
+
+
 @pytest.fixture
-def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Paths parsed in this process (use jobs=1): what the cache saved us from."""
-    parsed: list[str] = []
+def count_parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Parsed:
+    """Files parsed (workers are forked: they inherit the patch and write to the log)."""
+    parsed = _Parsed(tmp_path / "parsed.log")
     real = INGEST.parse_file
 
     def counting(path: Path, *args: object) -> reportkit.Report:
-        parsed.append(Path(path).name)
+        with parsed.log.open("a", encoding="utf-8") as fh:
+            fh.write(Path(path).name + "\n")
         return real(path, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(INGEST, "parse_file", counting)
@@ -221,7 +245,7 @@ def _manifest(folder: Path, regions: dict[str, str]) -> None:
             w.writerow([name, "", "", region, ""])
 
 
-def test_incremental_run_equals_clean_run(tmp_path: Path, count_parses: list[str]) -> None:
+def test_incremental_run_equals_clean_run(tmp_path: Path, count_parses: _Parsed) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     reports = make_reports(48, seed=21)
     first, later = reports[:40], reports[40:]
@@ -260,7 +284,7 @@ def test_incremental_run_equals_clean_run(tmp_path: Path, count_parses: list[str
 
 
 def test_unchanged_rerun_parses_and_writes_nothing(tmp_path: Path,
-                                                   count_parses: list[str]) -> None:
+                                                   count_parses: _Parsed) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     write_synthetic(src, 20, seed=5)
     _age(src)
@@ -276,7 +300,7 @@ def test_unchanged_rerun_parses_and_writes_nothing(tmp_path: Path,
     assert count_parses == [] and (out / "values.csv").is_file()
 
 
-def test_cache_is_dropped_when_the_parser_changes(tmp_path: Path, count_parses: list[str],
+def test_cache_is_dropped_when_the_parser_changes(tmp_path: Path, count_parses: _Parsed,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     write_synthetic(src, 10, seed=6)
@@ -288,7 +312,7 @@ def test_cache_is_dropped_when_the_parser_changes(tmp_path: Path, count_parses: 
 
 
 def test_a_damaged_cache_or_output_is_not_trusted(tmp_path: Path,
-                                                  count_parses: list[str]) -> None:
+                                                  count_parses: _Parsed) -> None:
     src, out = tmp_path / "src", tmp_path / "out"
     write_synthetic(src, 10, seed=8)
     _age(src)
@@ -346,4 +370,4 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
         reportkit.ingest([src], out, progress=False, jobs=1)
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
     assert (out / "cache" / "index.json").read_bytes() == index
-    assert not [p for p in out.rglob(".*")]  # no temporary file left behind
+    assert not list(out.rglob("*.tmp"))  # no temporary file left behind

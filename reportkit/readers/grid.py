@@ -24,6 +24,10 @@ from reportkit.numbers import read_cell
 #: ``colspan="100000"`` must not allocate a huge grid.
 MAX_COLSPAN = 64
 MAX_ROWSPAN = 1000
+#: Grid positions one table's spans may cover in all: a report table has a few hundred;
+#: 300 cells each spanning 1000 × 64 must not take minutes and gigabytes. A table over
+#: this is no report table and is read as empty.
+MAX_GRID_CELLS = 200_000
 
 
 def is_label(text: str) -> bool:
@@ -82,6 +86,10 @@ def place(rows: list[list[SpanCell]]) -> list[list[str]]:
     filled position is blank.
     """
     n = len(rows)
+    covered = sum(max(1, min(cell.rowspan, MAX_ROWSPAN, n - r)) * max(1, min(cell.colspan,
+                  MAX_COLSPAN)) for r, row in enumerate(rows) for cell in row)
+    if covered > MAX_GRID_CELLS:
+        return []
     grid: list[dict[int, Slot]] = [{} for _ in range(n)]
     for r, row in enumerate(rows):
         c = 0

@@ -37,8 +37,10 @@ _HEAD_BYTES = 4096
 
 
 def _parser() -> etree.HTMLParser:
+    # huge_tree: Word exports nest hundreds of <font> deep, past libxml2's default of 256
     return etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True,
-                            remove_pis=True, recover=True, default_doctype=False)
+                            remove_pis=True, recover=True, default_doctype=False,
+                            huge_tree=True)
 
 
 def declared_charset(data: bytes) -> str | None:

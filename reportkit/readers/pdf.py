@@ -31,9 +31,24 @@ _TAB_GAP = 1.5  # a gap wider than this many character heights separates cells
 _SPACE_GAP = 0.2
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps (pdfplumber wraps pdfminer's errors in its own)."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 10:
+        e = todo.pop()
+        seen.append(e)
+        todo.extend(a for a in e.args if isinstance(a, BaseException))
+        todo.extend(c for c in (e.__cause__, e.__context__) if c is not None)
+    return seen
+
+
 def _damaged(exc: Exception) -> ReportError:
-    name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name:
+    causes = _causes(exc)
+    if any(isinstance(e, MemoryError) for e in causes):
+        raise MemoryError("the PDF needs more memory than allowed") from exc
+    names = " ".join(type(e).__name__ for e in causes)
+    if "Password" in names or "Encrypt" in names:
         return ReportError("the PDF is password-protected: remove the password "
                            "(print it to a new PDF) and try again")
     return ReportError("the PDF is damaged and cannot be read: download it again or "
@@ -189,6 +204,8 @@ def read_pdf(data: bytes) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
+    except MemoryError:
+        raise
     except Exception as exc:
         raise _damaged(exc) from exc
     with pdf:
@@ -207,8 +224,8 @@ def read_pdf(data: bytes) -> Document:
                 for block in page_blocks:
                     if isinstance(block, Table):
                         block.pages = [i + 1] * len(block.rows)
-            except ReportError:
-                raise
+            except (ReportError, MemoryError):
+                raise  # MemoryError: the caller knows the memory limit and says so
             except Exception as exc:
                 raise _damaged(exc) from exc
             finally:

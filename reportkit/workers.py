@@ -1,0 +1,197 @@
+"""Bounded work per file: worker processes with a memory limit and a deadline per file,
+and a pool that survives a worker's death.
+
+* Each worker limits its own address space (``RLIMIT_AS``: what it had when it started plus
+  :attr:`Limits.memory_mb`): a file that needs more gets a ``MemoryError``, which makes
+  that file ``failed`` with a sentence.
+* Each file has a deadline (:attr:`Limits.seconds`): a ``SIGALRM`` stops the parse at the
+  next line of Python; if the parse is stuck inside a library, a watchdog thread in C
+  (``faulthandler``) ends the worker a little later.
+* A worker that dies (killed, out of memory, a crash in a library) breaks the pool
+  (``BrokenProcessPool``): the pool is replaced, the files of the lost chunk are retried
+  one by one, and a file that kills its worker again is ``failed`` with a sentence. The
+  run always ends, with a row for every file.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import math
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_MEMORY_MB = 2048.0
+DEFAULT_SECONDS = 300.0
+#: After the deadline, how long a parse stuck in a library has before its worker is ended.
+GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may take: memory (MB above what a worker starts with), seconds."""
+
+    memory_mb: float = DEFAULT_MEMORY_MB
+    seconds: float = DEFAULT_SECONDS
+    grace: float = GRACE_SECONDS  # then a parse stuck in a library ends its worker
+
+
+class Overtime(BaseException):
+    """A file's deadline passed (a BaseException, so no parser's ``except Exception``
+    swallows it)."""
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise Overtime()
+
+
+_devnull: Any = None
+
+
+def init_worker(limits: Limits) -> None:
+    """Set a worker's memory limit and deadline handler (the pool's initializer)."""
+    global _devnull
+    try:
+        import resource
+
+        limit = _address_space() + int(limits.memory_mb * 2**20)
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):  # not on a POSIX system
+        pass
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _devnull = open(os.devnull, "w")
+
+
+#: The watchdog is re-armed only when its last arming is older than this (re-arming for
+#: every file costs a thread wake-up each); a stuck file is ended at most this much later.
+REARM_SECONDS = 5.0
+_armed_at = -math.inf
+
+
+def start_deadline(limits: Limits) -> None:
+    """Arm the deadline of one file (in a worker made by :func:`init_worker`)."""
+    global _armed_at
+    if _devnull is None:
+        return  # not a worker: the caller's process is not ours to stop
+    if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+    rearm = min(REARM_SECONDS, limits.seconds)
+    now = time.monotonic()
+    if now - _armed_at > rearm:  # the watchdog fires ≥ seconds + grace after this file began
+        faulthandler.dump_traceback_later(limits.seconds + limits.grace + rearm, exit=True,
+                                          file=_devnull)
+        _armed_at = now
+
+
+def stop_deadline() -> None:
+    """Disarm the deadline of :func:`start_deadline` (the watchdog stays armed until
+    :func:`stop_watchdog`)."""
+    if _devnull is not None and hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def stop_watchdog() -> None:
+    """Disarm the watchdog (a worker waiting for work is not stuck)."""
+    global _armed_at
+    if _devnull is not None:
+        faulthandler.cancel_dump_traceback_later()
+        _armed_at = -math.inf
+
+
+def _context(first: bool) -> Any:
+    # the first pool forks (the parent has imported everything, and no thread of ours runs
+    # yet); a replacement starts from a fork server, as threads may run by then
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork" if first else "forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+Task = Any
+Chunk = list[Task]
+
+
+def robust_map(work: Callable[[Chunk], Any], chunks: list[Chunk], jobs: int, limits: Limits,
+               lost: Callable[[Task, str], Any]) -> Iterator[Any]:
+    """``work(chunk)`` for every chunk, in worker processes, results in order.
+
+    When a worker dies, each file of its chunk is retried alone; a file whose worker dies
+    again gives ``lost(task, sentence)`` (a result for a one-file chunk) instead.
+    The first workers start here, before the first result is asked for (so that no
+    thread the caller starts later is forked with them).
+    """
+    pool = ProcessPoolExecutor(max(1, min(jobs, len(chunks))), mp_context=_context(True),
+                               initializer=init_worker, initargs=(limits,))
+    slots: list[tuple[Chunk, Future]] = [(c, pool.submit(work, c)) for c in chunks]
+    return _results(pool, slots, work, jobs, limits, lost)
+
+
+def _results(pool: ProcessPoolExecutor, slots: list[tuple[Chunk, Future]],
+             work: Callable[[Chunk], Any], jobs: int, limits: Limits,
+             lost: Callable[[Task, str], Any]) -> Iterator[Any]:
+    try:
+        k = 0
+        while k < len(slots):
+            chunk, future = slots[k]
+            try:
+                result = future.result()
+            except Exception as exc:
+                if isinstance(exc, BrokenProcessPool):
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = ProcessPoolExecutor(max(1, jobs), mp_context=_context(False),
+                                               initializer=init_worker, initargs=(limits,))
+                if len(chunk) == 1:
+                    why = (_died(limits) if isinstance(exc, BrokenProcessPool) else
+                           f"reading this file stopped with an internal error "
+                           f"({type(exc).__name__}: {exc}): please report it")
+                    result = lost(chunk[0], why)
+                    slots[k] = (chunk, _done(result))
+                else:
+                    slots[k:k + 1] = [([t], _done(None)) for t in chunk]
+                slots[k:] = [_again(pool, work, c, f) for c, f in slots[k:]]
+                continue
+            slots[k] = (chunk, _done(None))  # let the result go once handed on
+            k += 1
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _died(limits: Limits) -> str:
+    return (f"the process reading this file died (killed, out of memory, or a crash in a "
+            f"library; each file may take {limits.seconds:.0f} s and "
+            f"{limits.memory_mb:.0f} MB): the other files were read")
+
+
+def _done(result: Any) -> Future:
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
+def _again(pool: ProcessPoolExecutor, work: Callable[[Chunk], Any], chunk: Chunk,
+           future: Future) -> tuple[Chunk, Future]:
+    """A slot after a pool broke: kept if its result came, else submitted anew."""
+    if future.done() and not future.cancelled() and future.exception() is None \
+            and future.result() is not None:
+        return chunk, future
+    return chunk, pool.submit(work, chunk)
