@@ -1332,7 +1332,7 @@ def _quality_section(doc: Any, *, index: int, t: dict[str, str], lang: str,
         if len(unread) > MAX_QUALITY_ROWS:
             _body(doc, t["q_more"].format(k=len(unread) - MAX_QUALITY_ROWS, csv="reports.csv"),
                   size=SMALL_PT)
-    in_scope = checks[checks["report_id"].isin(quality["report_id"])]
+    in_scope = analysis.identity_checks(checks[checks["report_id"].isin(quality["report_id"])])
     failed = analysis.failed_checks(in_scope, quality)
     decided = int(in_scope["status"].isin(["passed", "failed"]).sum())
     if len(failed):

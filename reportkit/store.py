@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 FRAMES = ("values", "reports", "checks")
 OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
 VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw"]
-CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
+CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status",
+                 "kind"]
 _CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") quotes these
 
 
@@ -79,10 +80,11 @@ VALUES_SCHEMA = _with_pandas_metadata(
                   "value": [0.0], "raw": ["0"]}))
 CHECKS_SCHEMA = _with_pandas_metadata(
     pa.schema([("report_id", _S), ("check", _S), ("subject", _S), ("expected", pa.float64()),
-               ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S)]),
+               ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S),
+               ("kind", _S)]),
     pd.DataFrame({"report_id": ["r"], "check": ["c"], "subject": ["s"], "expected": [0.0],
                   "actual": [0.0], "passed": pd.array([True], dtype="boolean"),
-                  "status": ["passed"]}))
+                  "status": ["passed"], "kind": ["arithmetic"]}))
 
 
 def rows_batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:
