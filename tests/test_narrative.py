@@ -95,3 +95,30 @@ def test_narrative_findings_are_listed_apart_from_failed_identities(raw_dir) -> 
     assert set(findings["status"]) == {"failed", "qualified"}
     failed = analysis.failed_checks(corpus.checks, corpus.reports)
     assert "narrative_vs_table" not in set(failed["check"])
+
+
+def test_a_real_report_s_prose_agrees_with_the_figures_a_person_read() -> None:
+    """淮安市人民政府 2024 (shared/real, truth.json): "全市共受理政府信息公开申请 3119 件 …
+    （含上年度结转申请 34件，另有 103 件顺延到下年度答复）" and the review and litigation
+    sentences; every figure agrees with the tables as a person read them."""
+    import json
+
+    import pytest
+    from conftest import ROOT
+
+    real = ROOT / "../shared/real"
+    if not (real / "huaian_szf_2024.pdf").exists():
+        pytest.skip("shared/real not available")
+    truth = json.loads((real / "truth.json").read_text(encoding="utf-8"))
+    cells = truth["huaian_szf_2024.pdf"]["values"]
+    frame = reportkit.parse(real / "huaian_szf_2024.pdf").checks_frame
+    narrative = frame[frame["kind"] == "narrative"]
+    assert set(narrative["status"]) == {"passed"}
+    got = {s.split(":")[0]: a for s, a in zip(narrative["subject"], narrative["actual"])}
+    lit = "review_litigation/litigation_direct+litigation_after_review/"
+    assert got["requests/new_requests/total"] == cells["requests/new_requests/total"] == 3119
+    assert got["requests/carried_over/total"] == cells["requests/carried_over/total"] == 34
+    assert got["requests/carried_forward/total"] == cells["requests/carried_forward/total"]
+    assert got["review_litigation/review/pending"] == cells["review_litigation/review/pending"]
+    assert got[lit + "total"] == (cells["review_litigation/litigation_direct/total"]
+                                  + cells["review_litigation/litigation_after_review/total"])
