@@ -48,6 +48,7 @@ _MAX_QUOTE = 160
 _N = r"(?P<n>\d+(?:,\d{3})*)"
 _GAP = r"[^,;:。\d]"  # stays inside a clause, before the figure
 _SENTENCES = re.compile(r"[^。;；!！?？\n]+[。;；!！?？]?")
+_DIGIT = re.compile(r"[0-9０-９]")
 _CLAUSE_BREAK = re.compile(r"[,;。]")
 _NOT_REQUESTS = ("复议", "诉讼", "举报", "投诉", "信访", "咨询", "留言", "电话", "结转", "办结",
                  "答复")
@@ -149,9 +150,11 @@ def statements(paragraphs: Iterable[str], year: int | None = None) -> list[State
     """Every figure the prose states with a subject it names, in order, once each."""
     found: dict[tuple, Statement] = {}
     for paragraph in paragraphs:
+        if "件" not in paragraph and "起" not in paragraph:
+            continue  # every subject's figure is counted in 件 or 起
         for s in _SENTENCES.finditer(paragraph):
             original = s.group().strip()
-            if not original or not re.search(r"\d", original):
+            if ("件" not in original and "起" not in original) or not _DIGIT.search(original):
                 continue
             text = unicodedata.normalize("NFKC", original)
             quote = original if len(original) <= _MAX_QUOTE else original[:_MAX_QUOTE] + "…"
