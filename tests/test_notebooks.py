@@ -99,7 +99,7 @@ def test_run_writes_every_chart_in_every_format(run) -> None:
         for suffix in (".svg", ".pdf", ".csv"):
             assert (figures / f"{name}{suffix}").stat().st_size > 0
     for name in ("quality_status", "quality_reports", "quality_failed_checks",
-                 "quality_blank_cells"):
+                 "quality_blank_cells", "quality_copied_reports"):
         assert (figures / f"{name}.csv").is_file()
     assert (tmp / "processed" / "values.parquet").is_file()
 
