@@ -418,8 +418,31 @@ def status_summary(reports: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def identity_checks(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks of the report's own figures (kinds ``arithmetic`` and ``across_years``),
+    without the narrative findings (prose against tables, :mod:`reportkit.narrative`)."""
+    if "kind" not in checks:
+        return checks
+    return checks[checks["kind"].fillna("arithmetic") != "narrative"]
+
+
+def narrative_findings(checks: pd.DataFrame, reports: pd.DataFrame,
+                       statuses: Sequence[str] = ("failed", "qualified")) -> pd.DataFrame:
+    """Narrative checks (prose against tables) with the given statuses, with the report's
+    agency and year; ``difference`` = prose − table."""
+    if "kind" not in checks:
+        return checks.iloc[0:0]
+    found = checks[(checks["kind"] == "narrative") & checks["status"].isin(list(statuses))]
+    meta = [c for c in ("report_id", *_META, "source_path") if c in reports]
+    out = found.merge(reports[meta], on="report_id", how="left")
+    out["difference"] = out["actual"] - out["expected"]
+    return out.reset_index(drop=True)
+
+
 def failed_checks(checks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """Every failed identity, with the report's agency and year, worst reports first."""
+    """Every failed identity (narrative findings aside: :func:`narrative_findings`), with
+    the report's agency and year, worst reports first."""
+    checks = identity_checks(checks)
     failed = checks[checks["status"] == "failed"]
     meta = [c for c in ("report_id", *_META, "source_path") if c in reports]
     out = failed.merge(reports[meta], on="report_id", how="left")

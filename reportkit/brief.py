@@ -28,13 +28,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from reportkit import analysis, schema
+from reportkit import analysis, brief_funnel, schema
 
 #: The ``brief:`` section of a config and the keyword arguments of :func:`build`.
 #: ``agencies``, ``years`` and ``lang`` fall back on the config's ``parameters`` when the
@@ -117,21 +118,12 @@ TEXT: dict[str, dict[str, str]] = {
         "s_and": "和",
         "s_not_held": "在{n}份报告中，本机关不掌握相关政府信息占全部办理结果的{share}"
                       "（{count}/{total}）",
-        "s_not_held_top": "，{among}比例最高的是{items}",
-        "s_item": "{agency}（{value}，{num}/{den}{few}）", "few": "，件数很少",
-        "s_value": "{value}（{num}/{den}）",
-        "ties_more": "等{k}个机关",
-        "s_labelled": "{label}{value}",
-        "rank_among": "在{base}不少于{min}件的{k}个机关中，",
-        "rank_only": "{base}不少于{min}件的机关只有{agency}：{values}",
-        "rank_rest": "；另有{m}个机关不足{min}件，未作比较",
-        "base_total_processed": "办理总数", "base_new_requests": "新收申请",
-        "s_composition": "{among}予以公开的比例最高的是{hi}，最低的是{lo}；"
-                         "无法提供的比例最高的是{un}",
+        "w_not_held": "不掌握的比例", "w_granted": "予以公开的比例",
+        "w_unavailable": "无法提供的比例", "w_review": "每百件新收申请引发的行政复议",
+        "w_litigation": "每百件新收申请引发的行政诉讼",
         "s_composition_one": "{agency}的办理结果中，{parts}。",
         "s_rates": "{n}份报告共新收申请{new}件，引发行政复议{review}件、行政诉讼{lit}件，"
                    "即每百件新收申请{r_rate}件和{l_rate}件",
-        "s_rates_top": "；{among}按每百件计，行政复议最多的是{r_top}，行政诉讼最多的是{l_top}",
         "s_corr": "已审结的{measure}{decided}件中，结果被纠正{corrected}件（{rate}）",
         "s_corr_none": "没有已审结的{measure}案件",
         "s_trend": "{y0}年（{k0}份报告）至{y1}年（{k1}份报告），{parts}。",
@@ -225,23 +217,13 @@ TEXT: dict[str, dict[str, str]] = {
         "s_and": " and ",
         "s_not_held": "In {n} reports, 'information not held by this agency' makes up {share} "
                       "of all outcomes ({count}/{total})",
-        "s_not_held_top": "; {among}the highest share is at {items}",
-        "s_item": "{agency} ({value}, {num}/{den}{few})", "few": ", very few cases",
-        "s_value": "{value} ({num}/{den})",
-        "ties_more": " and others ({k} in all)",
-        "s_labelled": "{label} {value}",
-        "rank_among": "among the {k} agencies with at least {min} {base}, ",
-        "rank_only": "only {agency} has at least {min} {base}: {values}",
-        "rank_rest": "; {m} agencies with fewer are not compared",
-        "base_total_processed": "requests processed", "base_new_requests": "new requests",
-        "s_composition": "{among}the share granted is highest at {hi} and lowest at {lo}; "
-                         "the share unavailable is highest at {un}",
+        "w_not_held": "the not-held share", "w_granted": "the share granted",
+        "w_unavailable": "the share unavailable", "w_review": "review cases per 100 requests",
+        "w_litigation": "litigation cases per 100 requests",
         "s_composition_one": "Of {agency}'s requests processed: {parts}.",
         "s_rates": "The {n} reports received {new} new requests, which led to {review} "
                    "administrative review and {lit} litigation cases, {r_rate} and {l_rate} "
                    "per 100 new requests",
-        "s_rates_top": "; {among}per 100 requests, review is highest at {r_top} and "
-                       "litigation at {l_top}",
         "s_corr": "of {decided} decided {measure} cases, {corrected} were corrected ({rate})",
         "s_corr_none": "no {measure} case was decided",
         "s_trend": "From {y0} ({k0} reports) to {y1} ({k1} reports), {parts}.",
@@ -291,9 +273,6 @@ TEXT: dict[str, dict[str, str]] = {
 _CN_NUMERALS = "一二三四五六七八九十"
 STATUS_ORDER = ("ok", "partial", "failed", "not_a_report", "duplicate")
 MAX_QUALITY_ROWS = 30
-#: Below this many cases (the denominator), a "highest" agency gets a warning and the
-#: agency with the most cases is named beside it.
-MIN_BASE = 30
 
 
 def _t(lang: str) -> dict[str, str]:
@@ -475,15 +454,6 @@ def _not_held_table(ctx: ChartContext) -> KeyTable:
                     rows, bold, _notes(ctx.data, t))
 
 
-def _top(frame: pd.DataFrame, column: str, ascending: bool = False) -> pd.DataFrame:
-    """Rows holding the highest (or lowest) value of ``column``, ties kept."""
-    frame = frame[frame[column].notna()]
-    if frame.empty:
-        return frame
-    best = frame[column].min() if ascending else frame[column].max()
-    return frame[np.isclose(frame[column].to_numpy(float), best)]
-
-
 def _pooled_outcomes(ctx: ChartContext, by: str | None = "agency") -> pd.DataFrame:
     """The analysis frame behind a per-agency outcome chart, unpooled (every agency)."""
     return analysis.outcome_shares(ctx.values, ctx.reports, by=by)
@@ -496,59 +466,6 @@ def _label_agencies(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out["label"] = plots.agency_labels(out, lang)
     out["is_others"] = False
     return out
-
-
-def _item(row: Any, t: dict[str, str], value: str, num: str, den: str) -> str:
-    """``密云区（36.7%，216/588）``, with a warning when the base is small."""
-    few = t["few"] if _nan0(row[den]) < MIN_BASE else ""
-    return t["s_item"].format(agency=row["label"], value=value, num=_count(row[num]),
-                              den=_count(row[den]), few=few)
-
-
-def _value(row: Any, t: dict[str, str], value: str, num: str, den: str) -> str:
-    """``36.7%（216/588）``."""
-    return t["s_value"].format(value=value, num=_count(row[num]), den=_count(row[den]))
-
-
-def _top_items(frame: pd.DataFrame, column: str, t: dict[str, str],
-               fmt: Callable[[object], str], num: str, den: str,
-               ascending: bool = False, limit: int = 3) -> str:
-    """The agencies with the highest (lowest) ``column``, each with its counts; ties past
-    ``limit`` counted, not named."""
-    top = _top(frame, column, ascending)
-    items = [_item(r, t, fmt(r[column]), num, den) for _, r in top.head(limit).iterrows()]
-    more = t["ties_more"].format(k=len(top)) if len(top) > limit else ""
-    return t["sep"].join(items) + more
-
-
-@dataclass
-class Ranking:
-    """Which agencies a "highest" statement compares: those with at least
-    :data:`MIN_BASE` cases when some have fewer (``among`` / ``only`` / ``rest`` say so),
-    else all of them (the small ones marked 件数很少 in the text)."""
-
-    rows: pd.DataFrame
-    among: str = ""
-    rest: str = ""
-    only: pd.Series | None = None
-
-
-def _ranking(frame: pd.DataFrame, den: str, t: dict[str, str]) -> Ranking:
-    base = t[f"base_{den}"]
-    big = frame[frame[den] >= MIN_BASE]
-    k, n = big["agency"].nunique(), frame["agency"].nunique()
-    if k == 0 or k == n:
-        return Ranking(frame)
-    rest = t["rank_rest"].format(m=n - k, min=MIN_BASE)
-    if k == 1:
-        return Ranking(big, rest=rest, only=big.iloc[0])
-    return Ranking(big, among=t["rank_among"].format(base=base, min=MIN_BASE, k=k), rest=rest)
-
-
-def _only(ranking: Ranking, den: str, values: Sequence[str], t: dict[str, str]) -> str:
-    assert ranking.only is not None
-    return t["rank_only"].format(base=t[f"base_{den}"], min=MIN_BASE,
-                                 agency=ranking.only["label"], values=t["list_sep"].join(values))
 
 
 def _cap(text: str) -> str:
@@ -567,16 +484,10 @@ def _not_held_sentence(ctx: ChartContext) -> str:
     per = _pooled_outcomes(ctx)
     per = _label_agencies(per[per["outcome"] == "unavailable_not_held"], ctx.lang)
     per = per[per["share"].notna()]
-    if per["agency"].nunique() > 1:
-        rank = _ranking(per, "total_processed", t)
-        if rank.only is not None:
-            r = rank.only
-            text += t["clause_sep"] + _only(rank, "total_processed", [
-                _value(r, t, _pct(r["share"], t), "count", "total_processed")], t)
-        else:
-            text += t["s_not_held_top"].format(among=rank.among, items=_top_items(
-                rank.rows, "share", t, lambda x: _pct(x, t), "count", "total_processed"))
-        text += rank.rest
+    extra = brief_funnel.clause(per, "count", "total_processed", "share",
+                                lambda x: _pct(x, t), t["w_not_held"], ctx.lang)
+    if extra:
+        text += t["clause_sep"] + extra
     return text + t["end"] + _excluded_sentence(overall, t)
 
 
@@ -627,22 +538,10 @@ def _composition_sentence(ctx: ChartContext) -> str:
     def pct(x: object) -> str:
         return _pct(x, t)
 
-    rank = _ranking(granted, "total_processed", t)
-    if rank.only is not None:
-        agency = rank.only["agency"]
-        values = [t["s_labelled"].format(label=_outcome_label(g, ctx.lang), value=_value(
-            r, t, pct(r["share"]), "count", "total_processed"))
-            for g, frame in (("granted", granted), ("unavailable", unavailable))
-            for _, r in frame[frame["agency"] == agency].iterrows()]
-        return _cap(_only(rank, "total_processed", values, t) + rank.rest) + t["end"]
-    keep = set(rank.rows["agency"])
-    granted, unavailable = granted[granted["agency"].isin(keep)], unavailable[
-        unavailable["agency"].isin(keep)]
-    hi = _top_items(granted, "share", t, pct, "count", "total_processed")
-    lo = _top_items(granted, "share", t, pct, "count", "total_processed", ascending=True)
-    un = _top_items(unavailable, "share", t, pct, "count", "total_processed")
-    text = t["s_composition"].format(among=rank.among, hi=hi, lo=lo, un=un) + rank.rest
-    return _cap(text) + t["end"]
+    clauses = [brief_funnel.clause(frame, "count", "total_processed", "share", pct,
+                                   t[what], ctx.lang)
+               for frame, what in ((granted, "w_granted"), (unavailable, "w_unavailable"))]
+    return _cap(t["clause_sep"].join(c for c in clauses if c)) + t["end"]
 
 
 def _rates_table(ctx: ChartContext) -> KeyTable:
@@ -675,23 +574,11 @@ def _rates_sentence(ctx: ChartContext) -> str:
     per = _label_agencies(analysis.review_litigation_rates(ctx.values, ctx.reports,
                                                            by="agency"), ctx.lang)
     per = per[per["rate_per_100"].notna()]
-    if per["agency"].nunique() > 1:
-        review = per[per["measure"] == "review"]
-        rank = _ranking(review, "new_requests", t)
-        keep = set(rank.rows["agency"])
-        chosen = per[per["agency"].isin(keep)]
-        if rank.only is not None:
-            values = [t["s_labelled"].format(label=_measure_label(m, ctx.lang), value=_value(
-                r, t, _rate(r["rate_per_100"]), "cases", "new_requests"))
-                for m in ("review", "litigation")
-                for _, r in chosen[chosen["measure"] == m].iterrows()]
-            text += t["clause_sep"] + _only(rank, "new_requests", values, t)
-        else:
-            r_top, l_top = (_top_items(chosen[chosen["measure"] == m], "rate_per_100", t, _rate,
-                                       "cases", "new_requests")
-                            for m in ("review", "litigation"))
-            text += t["s_rates_top"].format(among=rank.among, r_top=r_top, l_top=l_top)
-        text += rank.rest
+    for measure, what in (("review", "w_review"), ("litigation", "w_litigation")):
+        extra = brief_funnel.clause(per[per["measure"] == measure], "cases", "new_requests",
+                                    "rate_per_100", _rate, t[what], ctx.lang)
+        if extra:
+            text += t["clause_sep"] + extra
     return text + t["end"] + _excluded_sentence(overall.reset_index(), t)
 
 
@@ -864,6 +751,12 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
           _outcome_trends_table, _outcome_trends_sentence, min_years=2),
     Chart("review_litigation_trends", _plot("review_litigation_trends"), "rates_trend_title",
           _rates_trends_table, _rates_trends_sentence, min_years=2),
+    *(Chart(f"funnel_{metric}", brief_funnel.draw(metric), title,
+            partial(brief_funnel.table, metric=metric),
+            partial(brief_funnel.sentence, metric=metric))
+      for metric, title in (("not_held_rate", "funnel_not_held_title"),
+                            ("disclosure_rate", "funnel_disclosure_title"),
+                            ("review_correction_rate", "funnel_correction_title"))),
 )}
 
 
@@ -1332,7 +1225,7 @@ def _quality_section(doc: Any, *, index: int, t: dict[str, str], lang: str,
         if len(unread) > MAX_QUALITY_ROWS:
             _body(doc, t["q_more"].format(k=len(unread) - MAX_QUALITY_ROWS, csv="reports.csv"),
                   size=SMALL_PT)
-    in_scope = checks[checks["report_id"].isin(quality["report_id"])]
+    in_scope = analysis.identity_checks(checks[checks["report_id"].isin(quality["report_id"])])
     failed = analysis.failed_checks(in_scope, quality)
     decided = int(in_scope["status"].isin(["passed", "failed"]).sum())
     if len(failed):

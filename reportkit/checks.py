@@ -3,6 +3,16 @@
 Identities come from :data:`reportkit.schema.IDENTITIES`. A check whose terms include a
 blank cell cannot be decided: it is recorded with ``passed`` missing (NA) and
 ``status = "missing"``, never counted as a failure and never filled in with a zero.
+
+Every check row has a ``kind``:
+
+* ``arithmetic`` — an identity within one report (``balance``, ``outcomes_sum``, ``row_total``,
+  ``review_total``);
+* ``across_years`` — one body's report of year N against its report of N−1
+  (``carried_across_years``, ``in_force_across_years``);
+* ``narrative`` — the report's prose against its own tables (``narrative_vs_table``, see
+  :mod:`reportkit.narrative`): a mismatch is a finding about the prose, and does not count
+  among the report's failed identities (``n_checks_failed``).
 """
 
 from __future__ import annotations
@@ -28,7 +38,8 @@ class CheckResult:
     expected: float
     actual: float
     passed: bool | None
-    status: str  # "passed" | "failed" | "missing"
+    status: str  # "passed" | "failed" | "missing" (| "qualified" for narrative checks)
+    kind: str = "arithmetic"  # | "across_years" | "narrative"
 
 
 def _sum(values: Mapping[CellKey, float], keys: Iterable[CellKey]) -> float:
@@ -42,13 +53,21 @@ def _sum(values: Mapping[CellKey, float], keys: Iterable[CellKey]) -> float:
     return total
 
 
-def _result(report_id: str, check: str, subject: str, expected: float,
-            actual: float) -> CheckResult:
+#: The kinds whose failures are failures of the report's own figures (n_checks_failed).
+COUNTED_KINDS = ("arithmetic", "across_years")
+
+
+def result(report_id: str, check: str, subject: str, expected: float,
+           actual: float, kind: str = "arithmetic") -> CheckResult:
+    """``expected == actual`` as a check row; ``missing`` when either side is blank."""
     if math.isnan(expected) or math.isnan(actual):
-        return CheckResult(report_id, check, subject, expected, actual, None, "missing")
+        return CheckResult(report_id, check, subject, expected, actual, None, "missing", kind)
     ok = abs(expected - actual) <= _TOLERANCE
     return CheckResult(report_id, check, subject, expected, actual, ok,
-                       "passed" if ok else "failed")
+                       "passed" if ok else "failed", kind)
+
+
+_result = result
 
 
 # One identity's terms for one template: the cells whose presence says the table was
@@ -106,11 +125,32 @@ class YearEntry:
     agency: str  # the body's key: its agency_id (one key whatever prefix its name carries)
     year: int | None
     values: Mapping[CellKey, float]
+    template: str = ""
+
+
+def _in_force(earlier: YearEntry, later: YearEntry) -> list[CheckResult]:
+    """in_force(N−1) + issued(N) − repealed(N) == in_force(N), for regulations and
+    normative documents; only between two reports of the 2021 template (the 2019 form has
+    no 现行有效件数)."""
+    if earlier.template != "2021" or later.template != "2021":
+        return []
+    out = []
+    for row in schema.IN_FORCE_ROWS:
+        def get(entry: YearEntry, column: str, row: str = row) -> float:
+            return entry.values.get(("proactive", row, column), math.nan)
+        actual = get(earlier, "in_force") + get(later, "issued") - get(later, "repealed")
+        out.append(result(later.report_id, "in_force_across_years",
+                          f"proactive/{row} {later.year - 1}→{later.year} "
+                          f"({earlier.report_id})",
+                          get(later, "in_force"), actual, "across_years"))
+    return out
 
 
 def check_across_years(entries: Iterable[YearEntry]) -> list[CheckResult]:
-    """``carried_forward`` of year N equals ``carried_over`` of year N+1, per column, for
-    each agency with both years in the corpus. The row is filed under the later report."""
+    """For each agency with reports of years N−1 and N in the corpus, filed under the later
+    report: ``carried_forward`` of N−1 equals ``carried_over`` of N, per column
+    (``carried_across_years``); and ``in_force`` of N is ``in_force`` of N−1 plus
+    ``issued`` minus ``repealed`` of N (``in_force_across_years``, template 2021)."""
     table, forward, over = schema.CROSS_YEAR
     by_key: dict[tuple[str, int], YearEntry] = {}
     for e in entries:
@@ -122,9 +162,10 @@ def check_across_years(entries: Iterable[YearEntry]) -> list[CheckResult]:
         if earlier is None:
             continue
         for column in schema.REQUEST_COLUMNS:
-            results.append(_result(
+            results.append(result(
                 later.report_id, "carried_across_years",
                 f"{table}/{column} {year - 1}→{year} ({earlier.report_id})",
                 earlier.values.get((table, forward, column), math.nan),
-                later.values.get((table, over, column), math.nan)))
+                later.values.get((table, over, column), math.nan), "across_years"))
+        results.extend(_in_force(earlier, later))
     return results

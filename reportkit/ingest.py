@@ -198,22 +198,26 @@ def _duplicate(report_id: str, path: str, sha256: str, copy: int, first: str) ->
 
 
 def _check_tuple(c: Any) -> tuple:
-    return (c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status)
+    return (c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status, c.kind)
+
+
+#: The cells the cross-year checks read: carried_forward and carried_over per request
+#: column, then part 二's issued / repealed / in_force of regulations and normative documents.
+_CARRY_CELLS = tuple([(_TABLE, row, c) for row in (_FORWARD, _OVER)
+                      for c in schema.REQUEST_COLUMNS]
+                     + [("proactive", row, c) for row in schema.IN_FORCE_ROWS
+                        for c in schema.IN_FORCE_COLUMNS])
+_CARRY_INDEX = {cell: i for i, cell in enumerate(_CARRY_CELLS)}
 
 
 def _carry(report: Report) -> tuple[float, ...] | None:
-    """What the cross-year check needs of a report: carried_forward then carried_over, one
-    per request column (NaN where absent); None for a report without values."""
+    """What the cross-year checks need of a report (:data:`_CARRY_CELLS`, NaN where
+    absent); None for a report without values."""
     if not report.values:
         return None
-    found = {(v.row, v.column): v.value for v in report.values
-             if v.table == _TABLE and v.row in (_FORWARD, _OVER)}
-    return tuple(found.get((row, c), math.nan) for row in (_FORWARD, _OVER)
-                 for c in schema.REQUEST_COLUMNS)
-
-
-_CARRY_INDEX = {(_TABLE, row, c): i for i, (row, c) in enumerate(
-    (row, c) for row in (_FORWARD, _OVER) for c in schema.REQUEST_COLUMNS)}
+    found = {(v.table, v.row, v.column): v.value for v in report.values
+             if v.table in (_TABLE, "proactive")}
+    return tuple(found.get(cell, math.nan) for cell in _CARRY_CELLS)
 
 
 class _Carried(Mapping):
@@ -453,7 +457,8 @@ class _Assembler:
         if carry is not None:
             self.carry.append(YearEntry(meta[_M["report_id"]],
                                         meta[_M["agency_id"]] or meta[_M["agency"]],
-                                        meta[_M["year"]], _Carried(carry)))
+                                        meta[_M["year"]], _Carried(carry),
+                                        meta[_M["template"]] or ""))
         for name, pieces in (("values", values), ("checks", checks)):
             pending = self.pending[name]
             for table, offset, count in pieces:

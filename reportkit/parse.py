@@ -11,9 +11,10 @@ from typing import Any
 import pandas as pd
 
 from reportkit import metadata, schema
-from reportkit.checks import CellKey, CheckResult, check_report
+from reportkit.checks import COUNTED_KINDS, CellKey, CheckResult, check_report
 from reportkit.document import Document
 from reportkit.errors import ReportError
+from reportkit.narrative import check_narrative
 from reportkit.read import read_document
 from reportkit.store import VALUE_COLUMNS
 from reportkit.tables import find_parts
@@ -27,7 +28,8 @@ from reportkit.values import (
 )
 
 STATUSES = ("ok", "partial", "failed", "not_a_report", "duplicate")
-CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
+CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status",
+                 "kind"]
 
 
 @dataclass
@@ -55,8 +57,9 @@ class Report:
 
     @property
     def n_checks_failed(self) -> int:
-        """How many identities this report fails (undecidable ones do not count)."""
-        return sum(1 for c in self.checks if c.passed is False)
+        """How many identities this report fails (undecidable ones do not count, nor do
+        narrative findings: see :mod:`reportkit.checks`)."""
+        return sum(1 for c in self.checks if c.passed is False and c.kind in COUNTED_KINDS)
 
     def value_map(self) -> dict[CellKey, float]:
         """Values keyed ``(table, row, column)``."""
@@ -88,7 +91,8 @@ class Report:
     def checks_frame(self) -> pd.DataFrame:
         """The identity checks, one row each."""
         frame = pd.DataFrame([(c.report_id, c.check, c.subject, c.expected, c.actual,
-                               c.passed, c.status) for c in self.checks], columns=CHECK_COLUMNS)
+                               c.passed, c.status, c.kind) for c in self.checks],
+                             columns=CHECK_COLUMNS)
         return frame.astype({"expected": "float64", "actual": "float64", "passed": "boolean"})
 
     def table(self, name: str) -> pd.DataFrame:
@@ -169,7 +173,9 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
         report.ignored.extend(ex.ignored)
     report.status = "partial" if problems else "ok"
     report.error = "; ".join(problems)
-    report.checks = check_report(report.report_id, report.template, report.value_map())
+    values = report.value_map()
+    report.checks = check_report(report.report_id, report.template, values)
+    report.checks += check_narrative(report.report_id, doc.paragraphs(), values, report.year)
     return report
 
 

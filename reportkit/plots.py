@@ -25,6 +25,8 @@ function                                  default file name
 :func:`review_litigation_rates`           ``review_litigation_rates_by_agency``
 :func:`correction_rates`                  ``review_litigation_correction_rates_by_agency``
 :func:`review_litigation_trends`          ``review_litigation_trends_by_year``
+:func:`reportkit.funnel.funnel_plot`      ``funnel_<metric>`` (not_held_rate, disclosure_rate,
+                                          review_correction_rate)
 ========================================  =====================================================
 """
 
@@ -116,6 +118,9 @@ TEXT: dict[str, dict[str, str]] = {
         "outcome_trend_y": "占办理总数的比例",
         "rates_trend_title": "行政复议、行政诉讼比率的年度变化",
         "rates_trend_y": "每百件新收申请的案件数",
+        "funnel_not_held_title": "不掌握率：各机关与总体比较（漏斗图）",
+        "funnel_disclosure_title": "实质公开率：各机关与总体比较（漏斗图）",
+        "funnel_correction_title": "复议纠错率：各机关与总体比较（漏斗图）",
         "year_axis": "年度",
         "all": "全部机关", "others": "其他 {n} 个机关", "unknown": "（未识别机关）",
         "no_decided": "无已审结案件", "no_data": "无数据",
@@ -145,6 +150,10 @@ TEXT: dict[str, dict[str, str]] = {
         "outcome_trend_y": "Share of requests processed",
         "rates_trend_title": "Review and litigation per 100 requests, by year",
         "rates_trend_y": "Cases per 100 new requests",
+        "funnel_not_held_title": "Not-held rate: each agency against all (funnel plot)",
+        "funnel_disclosure_title": "Disclosure rate: each agency against all (funnel plot)",
+        "funnel_correction_title": "Review correction rate: each agency against all "
+                                   "(funnel plot)",
         "year_axis": "Year",
         "all": "All agencies", "others": "{n} other agencies", "unknown": "(unidentified)",
         "no_decided": "no decided cases", "no_data": "no data",

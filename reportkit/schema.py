@@ -248,6 +248,10 @@ IDENTITIES: tuple[Identity, ...] = (
 )
 #: carried_forward of year N equals carried_over of year N+1, for one body.
 CROSS_YEAR: tuple[str, str, str] = ("requests", "carried_forward", "carried_over")
+#: Part 二 rows (template 2021) whose in_force of year N equals in_force of N−1 plus issued
+#: minus repealed of N, for one body.
+IN_FORCE_ROWS: tuple[str, ...] = ("regulations", "normative_documents")
+IN_FORCE_COLUMNS: tuple[str, ...] = ("issued", "repealed", "in_force")
 
 
 #: Rows a report may print in place of rows of its template, per template: a 2021-format

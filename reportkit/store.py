@@ -30,7 +30,8 @@ OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
 #: normalised | similar | position | repaired); ``page``: the PDF page (else null).
 VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw", "label_raw", "match",
                  "page"]
-CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status"]
+CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status",
+                 "kind"]
 _CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") quotes these
 #: A text cell starting with one of these would run in Excel as a formula; written with a
 #: leading ``'`` in the CSVs (the Parquet keeps the text as it was).
@@ -92,10 +93,11 @@ VALUES_SCHEMA = _with_pandas_metadata(
                   "page": pd.array([1], dtype="Int64")}))
 CHECKS_SCHEMA = _with_pandas_metadata(
     pa.schema([("report_id", _S), ("check", _S), ("subject", _S), ("expected", pa.float64()),
-               ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S)]),
+               ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S),
+               ("kind", _S)]),
     pd.DataFrame({"report_id": ["r"], "check": ["c"], "subject": ["s"], "expected": [0.0],
                   "actual": [0.0], "passed": pd.array([True], dtype="boolean"),
-                  "status": ["passed"]}))
+                  "status": ["passed"], "kind": ["arithmetic"]}))
 
 
 def rows_batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:

@@ -3,7 +3,8 @@
 :func:`make_reports` invents ``n`` reports of bodies spread over provinces, each body
 reporting for a run of consecutive years (2019 template for 2019–2020, 2021 template from
 2021), with every identity of the schema holding, ``carried_forward`` of year N equal to
-``carried_over`` of year N+1 for the same body included. :meth:`SyntheticReport.render`
+``carried_over`` of year N+1 for the same body included, and part 二's ``in_force`` following
+from the year before (``in_force_across_years``). :meth:`SyntheticReport.render`
 writes one in a layout seen in real reports:
 
 * ``"cells"``: text extracted from .docx, one cell a line (seeds 000, 002, 003, 004);
@@ -183,8 +184,11 @@ def _requests(rng: random.Random, template: str, size: float,
     return values, forward
 
 
-def _proactive(rng: random.Random, template: str, size: float) -> dict[CellKey, float]:
-    """Part 二 figures: counts, a year-on-year change that may be negative, money."""
+def _proactive(rng: random.Random, template: str, size: float,
+               in_force: dict[str, float] | None = None) -> dict[CellKey, float]:
+    """Part 二 figures: counts, a year-on-year change that may be negative, money. With
+    ``in_force`` (last year's, 2021 form), this year's in_force follows from it:
+    last year's + issued − repealed."""
     values: dict[CellKey, float] = {}
     for row in schema.rows_for(template, "proactive"):
         for column in row.columns:
@@ -198,6 +202,13 @@ def _proactive(rng: random.Random, template: str, size: float) -> dict[CellKey, 
             else:
                 v = float(rng.randint(0, 40)) if rng.random() < 0.6 else 0.0
             values[("proactive", row.key, column)] = v
+    if template == "2021" and in_force is not None:
+        for row in schema.IN_FORCE_ROWS:
+            last = in_force.get(row, 0.0)
+            repealed = min(values[("proactive", row, "repealed")], last)
+            values[("proactive", row, "repealed")] = repealed
+            values[("proactive", row, "in_force")] = (
+                last + values[("proactive", row, "issued")] - repealed)
     return values
 
 
@@ -237,13 +248,16 @@ def make_reports(n: int, *, seed: int = 0, layouts: Sequence[str] = ("cells", "r
         span = rng.randint(1, last_year - first_year + 1)
         start = rng.randint(first_year, last_year - span + 1)
         carried: dict[str, int] | None = None
+        in_force: dict[str, float] | None = None
         for year in range(start, start + span):
             if len(reports) >= n:
                 break
             template = "2019" if year <= 2020 else "2021"
             requests, carried = _requests(rng, template, body.size, carried)
-            values = {**_proactive(rng, template, body.size), **requests,
-                      **_review(rng, body.size)}
+            proactive = _proactive(rng, template, body.size, in_force)
+            in_force = ({r: proactive[("proactive", r, "in_force")] for r in schema.IN_FORCE_ROWS}
+                        if template == "2021" else None)
+            values = {**proactive, **requests, **_review(rng, body.size)}
             layout = layouts[len(reports) % len(layouts)]
             encoding = "gbk" if rng.random() < non_utf8_share else "utf-8"
             reports.append(SyntheticReport("", body.name, body.region, year, template,

@@ -14,7 +14,9 @@ def test_parse_returns_report_with_frames(raw_dir: Path) -> None:
     assert report.agency_short == "密云区" and report.year == 2021
     assert report.table("review_litigation").loc["review", "total"] == 15
     assert set(report.values_frame.table) == {"proactive", "requests", "review_litigation"}
-    assert report.checks_frame.passed.all()
+    checks = report.checks_frame
+    assert checks[checks.kind == "arithmetic"].passed.all()
+    assert list(checks.columns)[-1] == "kind"
     assert report.meta()["status"] == "ok"
 
 

@@ -19,8 +19,9 @@ def _broken(old: str, new: str) -> reportkit.Report:
 
 
 def _failed(report: reportkit.Report) -> set[tuple[str, str, float, float]]:
+    """The failed identities (narrative findings are tested in test_narrative.py)."""
     return {(c.check, c.subject, c.expected, c.actual) for c in report.checks
-            if c.passed is False}
+            if c.passed is False and c.kind != "narrative"}
 
 
 def test_balance() -> None:
@@ -53,9 +54,12 @@ def test_review_total() -> None:
 
 def test_seed_passes_every_check() -> None:
     report = parse_bytes(MIYUN.encode("utf-8"), "miyun.txt")
-    assert report.checks and all(c.passed for c in report.checks)
-    assert {c.check for c in report.checks} == {"balance", "outcomes_sum", "row_total",
-                                                "review_total"}
+    own = [c for c in report.checks if c.kind == "arithmetic"]
+    assert own and all(c.passed for c in own)
+    assert {c.check for c in own} == {"balance", "outcomes_sum", "row_total", "review_total"}
+    # the prose's one mismatch (pending lawsuits) is a finding, not a failed identity
+    assert {c.kind for c in report.checks} == {"arithmetic", "narrative"}
+    assert report.n_checks_failed == 0
 
 
 @pytest.mark.parametrize(("carried_over", "passed"), [("41", False), ("25", True)])

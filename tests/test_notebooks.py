@@ -18,10 +18,10 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETERS = {"processed_dir", "years", "agencies", "output_dir", "formats", "dpi", "lang"}
 
 
-def test_the_three_notebooks_exist() -> None:
+def test_the_notebooks_exist() -> None:
     names = [p.name for p in NOTEBOOKS]
     assert {"01_outcomes.ipynb", "02_review_litigation.ipynb",
-            "03_data_quality.ipynb"} <= set(names)
+            "03_data_quality.ipynb", "04_assessment.ipynb"} <= set(names)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -78,7 +78,8 @@ def test_run_executes_every_notebook_without_error(run, capsys) -> None:
                                          for t in c.get("metadata", {}).get("tags", [])}
         images = [o for c in nb.cells for o in c.get("outputs", [])
                   if "image/png" in o.get("data", {})]
-        wanted = {"01_outcomes.ipynb": 5, "02_review_litigation.ipynb": 3}.get(path.name, 0)
+        wanted = {"01_outcomes.ipynb": 5, "02_review_litigation.ipynb": 3,
+                  "04_assessment.ipynb": 3}.get(path.name, 0)
         assert len(images) == wanted, f"{path.name}: {len(images)} charts shown"
 
 
@@ -92,13 +93,30 @@ def test_run_writes_every_chart_in_every_format(run) -> None:
     assert {n for n in names if "review" in n or "litigation" in n} >= {
         "review_litigation_rates_by_agency", "review_litigation_correction_rates_by_agency",
         "review_litigation_trends_by_year"}
+    assert {n for n in names if "funnel" in n} == {
+        "funnel_not_held_rate", "funnel_disclosure_rate", "funnel_review_correction_rate"}
     for name in names:
         for suffix in (".svg", ".pdf", ".csv"):
             assert (figures / f"{name}{suffix}").stat().st_size > 0
     for name in ("quality_status", "quality_reports", "quality_failed_checks",
-                 "quality_blank_cells"):
+                 "quality_blank_cells", "quality_copied_reports"):
         assert (figures / f"{name}.csv").is_file()
     assert (tmp / "processed" / "values.parquet").is_file()
+
+
+def test_the_assessment_notebook_writes_metrics_and_shows_the_findings(run) -> None:
+    _, tmp = run
+    import pandas as pd
+
+    by_agency = pd.read_csv(tmp / "figures" / "metrics_by_agency.csv", encoding="utf-8-sig")
+    row = by_agency[(by_agency["agency_short"] == "密云区")
+                    & (by_agency["metric"] == "review_correction_rate")].iloc[0]
+    assert (row["numerator"], row["denominator"]) == (4, 12)  # 纠正4 of 15 − 3 pending
+    assert (tmp / "figures" / "metrics_by_year.csv").is_file()
+    nb = nbformat.read(tmp / "notebooks" / "04_assessment.ipynb", as_version=4)
+    shown = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+                    for c in nb.cells for o in c.get("outputs", []))
+    assert "其余1件尚在审理中" in shown  # seed 002's prose against its 3 pending lawsuits
 
 
 def test_run_injects_the_parameters(run) -> None:

@@ -187,12 +187,13 @@ def _reference(paths: list[Path]) -> Corpus:
             values.append(report.values_frame)
             checks.append(report.checks_frame)
             kept = {k: v for k, v in report.value_map().items()
-                    if k[0] == table and k[1] in (forward, over)}
+                    if (k[0] == table and k[1] in (forward, over))
+                    or (k[0] == "proactive" and k[1] in schema.IN_FORCE_ROWS)}
             carry.append(YearEntry(report.report_id, report.agency_id or report.agency,
-                                   report.year, kept))
+                                   report.year, kept, report.template))
     cross = check_across_years(carry)
     checks.append(pd.DataFrame(
-        [(c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status)
+        [(c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status, c.kind)
          for c in cross], columns=CHECKS_SCHEMA.names).astype(
         {"expected": "float64", "actual": "float64", "passed": "boolean"}))
     return Corpus(pd.concat(values, ignore_index=True), _reports_frame(metas, cross),
@@ -228,7 +229,8 @@ def test_csv_lines_format_as_pandas() -> None:
                        "expected": [floats[i % len(floats)] for i in range(n)],
                        "actual": [floats[(i * 5) % len(floats)] for i in range(n)],
                        "passed": [(True, False, None)[i % 3] for i in range(n)],
-                       "status": ["passed"] * n}, schema=CHECKS_SCHEMA)
+                       "status": ["passed"] * n, "kind": ["narrative"] * n},
+                      schema=CHECKS_SCHEMA)
     for table in (values, checks, values.slice(3, 20)):
         expected = table.to_pandas().to_csv(index=False).split("\n", 1)[1].encode()
         assert csv_lines(table) == expected

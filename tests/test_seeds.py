@@ -52,7 +52,7 @@ def test_metadata(name: str) -> None:
 def test_seeds_add_up(name: str) -> None:
     report = reportkit.parse(RAW / name)
     assert report.n_checks_failed == 0
-    statuses = {c.status for c in report.checks}
+    statuses = {c.status for c in report.checks if c.kind != "narrative"}
     assert statuses <= {"passed", "missing"}
 
 
