@@ -196,6 +196,83 @@ def html_vs_read_html(corpus: Path, sample: int) -> dict[str, Any]:
             "ratio": round(times["reportkit"] / times["read_html"], 3)}
 
 
+REAL = ROOT.parent / "shared" / "real"
+BARE_PDFPLUMBER = """
+import sys, pathlib, pdfplumber
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*.pdf")):
+    with pdfplumber.open(f) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.extract_text()
+"""
+
+
+def pdf_corpus(folder: Path, n: int) -> int:
+    """``n`` PDFs: the real ones in ../shared/real/ and the seeds rendered by
+    tests/formats.py, in turn; each copy gets a distinct trailing comment after %%EOF (so
+    no copy is a duplicate of another). Returns how many are real."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from formats import SEEDS, seed_document, to_pdf
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    real = sorted(REAL.glob("*.pdf"))
+    sources = [(p.stem, p.read_bytes()) for p in real]
+    sources += [(p.stem, to_pdf(seed_document(p))) for p in SEEDS]
+    for i in range(n):
+        stem, data = sources[i % len(sources)]
+        (folder / f"{i:03d}_{stem}.pdf").write_bytes(data + f"\n% copy {i}\n".encode())
+    return sum(1 for i in range(n) if i % len(sources) < len(real))
+
+
+def pdf_vs_pdfplumber(work: Path, n: int) -> dict[str, Any]:
+    """``reportkit ingest`` of the PDF corpus (one worker, and the default pool) against
+    bare pdfplumber (every page: ``extract_tables`` and ``extract_text``) in one process."""
+    corpus, out = work / "pdf", work / "out-pdf"
+    real = pdf_corpus(corpus, n)
+    cmd = [sys.executable, "-m", "reportkit.cli", "ingest", str(corpus), "--out", str(out),
+           "--quiet", "--no-cache"]
+    shutil.rmtree(out, ignore_errors=True)
+    one = measure([*cmd, "--jobs", "1"])
+    result = {"files": n, "real": real, "ingest_jobs1": one, "verify": verify(out)}
+    shutil.rmtree(out, ignore_errors=True)
+    result["ingest"] = measure(cmd)
+    result["pdfplumber"] = measure([sys.executable, "-c", BARE_PDFPLUMBER, str(corpus)])
+    result["ratio"] = round(one["seconds"] / result["pdfplumber"]["seconds"], 3)
+    return result
+
+
+def docx_ingest(work: Path, n: int) -> dict[str, Any]:
+    """``reportkit ingest`` of ``n`` .docx files: the seeds rendered by tests/formats.py."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from formats import SEEDS, seed_document, to_docx
+
+    corpus, out = work / "docx", work / "out-docx"
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    docs = [(p.stem, seed_document(p)) for p in SEEDS]
+    rendered = [(stem, to_docx(doc)) for stem, doc in docs]
+    for i in range(n):
+        stem, data = rendered[i % len(rendered)]
+        (corpus / f"{i:04d}_{stem}.docx").write_bytes(_distinct_zip(data, i))
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "reportkit.cli", "ingest", str(corpus), "--out", str(out),
+           "--quiet", "--no-cache"]
+    return {"files": n, "ingest": measure(cmd), "verify": verify(out)}
+
+
+def _distinct_zip(data: bytes, i: int) -> bytes:
+    """The same archive with its own zip comment (so no copy is a duplicate)."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.comment = f"copy {i}".encode()
+    return buf.getvalue()
+
+
 def notebooks(processed: Path, work: Path) -> dict[str, Any]:
     """``reportkit run`` of every notebook on ``processed`` (no ingest step)."""
     config = work / "bench-notebooks.yml"
@@ -250,6 +327,24 @@ def table(r: dict[str, Any], n: int) -> str:
         rows.append(f"| HTML parse vs bare `pandas.read_html` ({x['pages']} pages, 1 core) | "
                     f"{x['reportkit_ms']} ms vs {x['read_html_ms']} ms per page = "
                     f"**{x['ratio']}×** | ≤ 1× |")
+    if "pdf" in r:
+        x = r["pdf"]
+        one, bare = x["ingest_jobs1"], x["pdfplumber"]
+        ok = x["verify"]["status"].get("ok", 0)
+        rows.append(f"| pdf: `reportkit ingest --jobs 1` of {x['files']} PDFs ({x['real']} real) | "
+                    f"{one['seconds']} s = {x['files'] / one['seconds']:.1f} reports/s ({ok} ok) "
+                    "| — |")
+        rows.append(f"| pdf: bare pdfplumber, same files (every page: tables + text) | "
+                    f"{bare['seconds']} s = {x['files'] / bare['seconds']:.1f} files/s | — |")
+        rows.append(f"| pdf: ingest time / pdfplumber time | **{x['ratio']}×** | ≤ 0.25× |")
+        rows.append(f"| pdf: `reportkit ingest` (default pool) | {x['ingest']['seconds']} s = "
+                    f"{x['files'] / x['ingest']['seconds']:.1f} reports/s | — |")
+    if "docx" in r:
+        x = r["docx"]
+        ok = x["verify"]["status"].get("ok", 0)
+        rows.append(f"| docx: `reportkit ingest` of {x['files']} .docx | "
+                    f"{x['ingest']['seconds']} s "
+                    f"= {x['files'] / x['ingest']['seconds']:.0f} reports/s ({ok} ok) | — |")
     if "notebooks" in r:
         nb = r["notebooks"]
         rows.append(f"| notebooks on {n:,} text reports (`reportkit run`, no ingest) | "
@@ -265,8 +360,10 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", type=int, default=None, help="passed to reportkit ingest --jobs")
     p.add_argument("--only", default="text,html,ratio,notebooks",
-                   help="comma-separated subset of text,html,ratio,notebooks")
+                   help="comma-separated subset of text,html,ratio,notebooks,pdf,docx")
     p.add_argument("--ratio-sample", type=int, default=1000, help="pages for the read_html ratio")
+    p.add_argument("--pdf-files", type=int, default=60, help="PDFs in the pdf corpus")
+    p.add_argument("--docx-files", type=int, default=500, help=".docx files in the docx corpus")
     args = p.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
@@ -286,6 +383,10 @@ def main() -> int:
                                        work / "html-added")
     if "ratio" in only:
         results["ratio"] = html_vs_read_html(work / "html", args.ratio_sample)
+    if "pdf" in only:
+        results["pdf"] = pdf_vs_pdfplumber(work, args.pdf_files)
+    if "docx" in only:
+        results["docx"] = docx_ingest(work, args.docx_files)
     if "notebooks" in only:
         if not (work / "out-text" / "values.parquet").exists():
             results["text"] = ingest_twice(work / "text", work / "out-text", args.jobs)

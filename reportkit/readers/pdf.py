@@ -20,6 +20,7 @@ from typing import Any
 from reportkit.document import Block, Document, Table
 from reportkit.errors import ReportError
 from reportkit.readers.grid import Slot, drop_empty_rows, flatten
+from reportkit.readers.pdf_fast import FastPages
 from reportkit.readers.text import read_text
 
 MAX_PAGES = 200
@@ -195,8 +196,10 @@ def _width(table: Table) -> int:
     return max((len(r) for r in table.rows), default=0)
 
 
-def read_pdf(data: bytes) -> Document:
-    """Read a PDF with a text layer into a :class:`Document`."""
+def read_pdf(data: bytes, fast: bool = True) -> Document:
+    """Read a PDF with a text layer into a :class:`Document`; ``fast=False`` reads every
+    page with pdfplumber (the fast path reads them through pdfium, see
+    :mod:`reportkit.readers.pdf_fast`)."""
     import pdfplumber  # heavy: imported when a PDF comes
 
     notes: list[str] = []
@@ -215,12 +218,13 @@ def read_pdf(data: bytes) -> Document:
             notes.append(f"only the first {MAX_PAGES} of {len(pages)} pages were read")
         blocks: list[Block] = []
         total = 0
+        pages_fast = FastPages(data, fast, len(pages))  # pdfium; pdfplumber where it cannot
         for i, page in enumerate(pages[:MAX_PAGES]):
             if time.monotonic() - started > TIME_BUDGET_S:
                 raise ReportError(f"the PDF took more than {TIME_BUDGET_S:.0f} s to read "
                                   f"(stopped at page {i + 1}): split it or print it anew")
             try:
-                page_blocks, nchars = read_page(page)
+                page_blocks, nchars = read_page(pages_fast.page(i) or page)
                 for block in page_blocks:
                     if isinstance(block, Table):
                         block.pages = [i + 1] * len(block.rows)
@@ -238,6 +242,7 @@ def read_pdf(data: bytes) -> Document:
                 blocks[-1].pages = blocks[-1].row_pages() + tail.row_pages()
                 blocks[-1].rows.extend(tail.rows)
             blocks.extend(page_blocks)
+        pages_fast.close()
     if total < MIN_CHARS:
         raise ReportError(NO_TEXT_LAYER)
     return Document(blocks, source_format="pdf", encoding=None, notes=notes)

@@ -1,0 +1,355 @@
+"""A PDF's text layer and ruling lines through pypdfium2 (C), laid out as pdfplumber would.
+
+pdfplumber re-parses every page in pure Python (pdfminer); that parse is nearly all of a
+PDF's cost. Here pdfium reads each page: its characters with their boxes and its path
+objects (lines and rectangles, the rules of a table). The geometry is then pdfplumber's own:
+its rules are snapped and joined, intersected into cells and grouped into tables by
+``pdfplumber.table``, and text lines are built by ``pdfplumber.utils.text`` — so merged
+cells, page breaks and wrapped lines come out exactly as on the pdfplumber path, at the
+speed of the text layer.
+
+A :class:`FastPage` offers what :func:`reportkit.readers.pdf.read_page` uses of a pdfplumber
+page (``chars``, ``find_tables``, ``outside_bbox``, ``extract_text_lines``). Where pdfium
+and pdfminer could see a page differently (a rotated page or text, a shifted media box,
+glyphs without a Unicode mapping, rules drawn inside form XObjects), :class:`Unsupported`
+is raised and the caller reads that page with pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+from pdfplumber import table as plumber_table
+from pdfplumber import utils as plumber_utils
+from pdfplumber.utils.text import chars_to_textmap
+
+#: pdfplumber's default table settings ("lines" strategy), spelled out.
+_SNAP, _JOIN, _MIN_EDGE, _MIN_EDGE_PRE, _INTERSECT = 3, 3, 3, 1, 3
+_PATH_DECIMALS = 3  # pdfium keeps 32-bit floats: 74.30000305 is the 74.3 the file says
+_CHAR_DECIMALS = 4
+
+
+class Unsupported(Exception):
+    """The page has something the fast path does not reproduce exactly: read it with
+    pdfplumber."""
+
+
+class _PlumberPage:
+    """The one thing ``pdfplumber.table.Table.extract`` asks of its page: its chars."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        self.chars = chars
+
+
+class FastPage:
+    """One page as chars and edges, with the pdfplumber page methods the reader uses."""
+
+    def __init__(self, chars: list[dict[str, Any]], edges: list[dict[str, Any]],
+                 bbox: tuple[float, float, float, float]) -> None:
+        self.chars = chars
+        self.edges = edges
+        self.bbox = bbox
+
+    def find_tables(self) -> list[plumber_table.Table]:
+        """Ruled tables, found as ``pdfplumber.Page.find_tables()`` finds them."""
+        v = plumber_utils.filter_edges(self.edges, "v", min_length=_MIN_EDGE_PRE)
+        h = plumber_utils.filter_edges(self.edges, "h", min_length=_MIN_EDGE_PRE)
+        if not v or not h:
+            return []
+        edges = plumber_table.merge_edges(v + h, _SNAP, _SNAP, _JOIN, _JOIN)
+        edges = plumber_utils.filter_edges(edges, min_length=_MIN_EDGE)
+        points = plumber_table.edges_to_intersections(edges, _INTERSECT, _INTERSECT)
+        cells = plumber_table.intersections_to_cells(points)
+        owner = _PlumberPage(self.chars)
+        return [plumber_table.Table(owner, group)  # type: ignore[arg-type]
+                for group in plumber_table.cells_to_tables(cells)]
+
+    def outside_bbox(self, bbox: tuple[float, ...]) -> FastPage:
+        """The page without the objects that touch ``bbox``."""
+        return FastPage(plumber_utils.outside_bbox(self.chars, bbox), [], self.bbox)
+
+    def extract_text_lines(self, strip: bool = True,
+                           return_chars: bool = True) -> list[dict[str, Any]]:
+        """Text lines as ``pdfplumber.Page.extract_text_lines`` gives them."""
+        width, height = self.bbox[2] - self.bbox[0], self.bbox[3] - self.bbox[1]
+        textmap = chars_to_textmap(self.chars, layout_bbox=self.bbox, layout_width=width,
+                                   layout_height=height)
+        return textmap.extract_text_lines(strip=strip, return_chars=return_chars)
+
+    def close(self) -> None:
+        """Nothing to free (the pdfium page is closed when read)."""
+
+
+# --- reading a page with pdfium -----------------------------------------------------------
+
+
+def open_document(data: bytes) -> Any:
+    """The pdfium document (raises on a damaged or encrypted file)."""
+    import pypdfium2 as pdfium
+
+    return pdfium.PdfDocument(data)
+
+
+def read_fast_page(doc: Any, index: int, doctop: float) -> FastPage:
+    """Page ``index`` of a pdfium document as a :class:`FastPage`; ``doctop`` is the sum
+    of the heights of the pages before it (pdfplumber's document coordinates)."""
+    page = doc[index]
+    try:
+        bbox = _page_box(page)
+        height = bbox[3]
+        textpage = page.get_textpage()
+        try:
+            chars, seen = _chars(textpage, height, doctop)
+        finally:
+            textpage.close()
+        import pypdfium2.raw as raw
+
+        drawn = _text_objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject)
+        if any(obj not in seen for obj in drawn):
+            # pdfium drops text it takes for a duplicate (fake bold); pdfminer keeps it
+            raise Unsupported("text objects pdfium's text page leaves out")
+        edges = _edges(page, height, doctop)
+    finally:
+        page.close()
+    return FastPage(chars, edges, bbox)
+
+
+def _page_box(page: Any) -> tuple[float, float, float, float]:
+    if page.get_rotation() % 360:
+        raise Unsupported("rotated page")
+    media, crop = tuple(page.get_mediabox()), tuple(page.get_cropbox())
+    if media != crop or media[0] or media[1]:
+        raise Unsupported("media box not at the origin or cropped")
+    return (0.0, 0.0, float(media[2]), float(media[3]))
+
+
+def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, Any]], set[int]]:
+    """The page's characters as pdfminer boxes them: from the origin to the advance, from
+    the baseline's descent up one font size."""
+    import pypdfium2.raw as raw
+
+    tp = textpage.raw
+    rect = raw.FS_RECTF()
+    ox, oy, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    objects: dict[int, tuple[Any, float, float, float]] = {}  # text object → its font …
+    widths: dict[tuple[int, int], float] = {}
+    vertical: dict[int, bool] = {}
+    chars: list[dict[str, Any]] = []
+    for i in range(raw.FPDFText_CountChars(tp)):
+        if raw.FPDFText_IsGenerated(tp, i):
+            continue
+        if raw.FPDFText_HasUnicodeMapError(tp, i):
+            raise Unsupported("a glyph without a Unicode mapping")
+        obj = raw.FPDFText_GetTextObject(tp, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if key not in objects:
+            objects[key] = _text_object(obj)
+        font, fsize, xscale, descent = objects[key]
+        code = raw.FPDFText_GetUnicode(tp, i)
+        advance = widths.get((key, code))
+        if advance is None:
+            ok = raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(fsize), width)
+            advance = widths[(key, code)] = width.value * xscale if ok else -1.0
+        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
+        x0, y0, size = ox.value, oy.value + descent, fsize * xscale
+        if vertical.get(key) is None:  # pdfium boxes vertical writing in text space
+            raw.FPDFText_GetLooseCharBox(tp, i, rect)
+            vertical[key] = rect.top - rect.bottom > 2.5 * size
+        if vertical[key]:  # pdfminer: one em wide, sitting on the origin
+            advance, y0 = size, oy.value
+        elif advance < 0:  # no width for this character: its box in the text page
+            raw.FPDFText_GetLooseCharBox(tp, i, rect)
+            advance = rect.right - x0
+        chars.append(_char(chr(code), x0, x0 + advance, y0, size, height, doctop))
+    return chars, set(objects)
+
+
+def _text_object(obj: Any) -> tuple[Any, float, float, float]:
+    """A text object's font, font size, scale to the page and descent on the page."""
+    import pypdfium2.raw as raw
+
+    fsize, descent, matrix = ctypes.c_float(), ctypes.c_float(), raw.FS_MATRIX()
+    if not (raw.FPDFTextObj_GetFontSize(obj, fsize) and raw.FPDFPageObj_GetMatrix(obj, matrix)):
+        raise Unsupported("a character without its text object")
+    if matrix.b or matrix.c or matrix.a <= 0 or matrix.a != matrix.d:
+        raise Unsupported("rotated, mirrored or stretched text")
+    font = raw.FPDFTextObj_GetFont(obj)
+    if not font or not raw.FPDFFont_GetDescent(font, ctypes.c_float(fsize.value * matrix.d),
+                                               descent):
+        raise Unsupported("a font without metrics")
+    return font, fsize.value, matrix.a, descent.value
+
+
+def _text_objects(holder: Any, count: Any, get: Any) -> list[int]:
+    """Every text object on the page or in its form XObjects."""
+    import pypdfium2.raw as raw
+
+    found: list[int] = []
+    for k in range(count(holder)):
+        obj = get(holder, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            found.append(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            found += _text_objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject)
+    return found
+
+
+def _char(text: str, x0: float, x1: float, y0: float, size: float, height: float,
+          doctop: float) -> dict[str, Any]:
+    size = round(size, _CHAR_DECIMALS)
+    x0, x1 = round(x0, _CHAR_DECIMALS), round(x1, _CHAR_DECIMALS)
+    bottom = round(height - y0, _CHAR_DECIMALS)
+    top = bottom - size
+    return {"object_type": "char", "text": text, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "doctop": doctop + top, "y0": height - bottom,
+            "y1": height - top, "width": x1 - x0, "height": size, "size": size,
+            "upright": True}
+
+
+# --- ruling lines -------------------------------------------------------------------------
+
+
+def _edges(page: Any, height: float, doctop: float) -> list[dict[str, Any]]:
+    import pypdfium2.raw as raw
+
+    edges: list[dict[str, Any]] = []
+    matrix = raw.FS_MATRIX()
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM and _form_has_paths(obj):
+            raise Unsupported("rules inside a form XObject")
+        if kind != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
+        raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+        if not fill.value and not stroke.value:
+            continue  # a clipping path: pdfminer does not paint it either
+        raw.FPDFPageObj_GetMatrix(obj, matrix)
+        m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        for shape, pts in _subpaths(obj, m):
+            edges.extend(_shape_edges(shape, pts, height, doctop))
+    return edges
+
+
+def _form_has_paths(form: Any) -> bool:
+    import pypdfium2.raw as raw
+
+    for k in range(raw.FPDFFormObj_CountObjects(form)):
+        obj = raw.FPDFFormObj_GetObject(form, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH or (kind == raw.FPDF_PAGEOBJ_FORM
+                                             and _form_has_paths(obj)):
+            return True
+    return False
+
+
+def _subpaths(obj: Any, m: tuple[float, ...]) -> list[tuple[str, list[tuple[float, float]]]]:
+    """The path's subpaths as pdfminer spells them: operators ("mlllh") and end points."""
+    import pypdfium2.raw as raw
+
+    a, b, c, d, e, f = m
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: list[tuple[str, list[tuple[float, float]]]] = []
+    ops: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        pt = (round(a * x.value + c * y.value + e, _PATH_DECIMALS),
+              round(b * x.value + d * y.value + f, _PATH_DECIMALS))
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if ops:
+                out.append(("".join(ops), pts))
+            ops, pts, bezier = ["m"], [pt], 0
+        elif kind == raw.FPDF_SEGMENT_LINETO:
+            ops.append("l")
+            pts.append(pt)
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3:
+                continue  # a control point: pdfminer keeps a curve's end point only
+            ops.append("c")
+            pts.append(pt)
+        else:
+            raise Unsupported("an unknown path segment")
+        if raw.FPDFPathSegment_GetClose(seg) and pts:
+            ops.append("h")
+            pts.append(pts[0])
+    if ops:
+        out.append(("".join(ops), pts))
+    return out
+
+
+def _shape_edges(shape: str, pts: list[tuple[float, float]], height: float,
+                 doctop: float) -> list[dict[str, Any]]:
+    """The edges pdfplumber makes of one painted subpath (pdfminer's line, rect or curve)."""
+    if not shape.startswith("m") or len(pts) < 2:
+        return []
+    if len(shape) > 3 and shape.endswith("lh") and pts[-2] == pts[0]:
+        shape, pts = shape[:-2] + "h", pts[:-1]
+    if shape in ("mlh", "ml"):
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        obj = _box("line", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), height, doctop)
+        return [plumber_utils.line_to_edge(obj)]
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            rect = _box("rect", min(x0, x2), min(y0, y2), max(x0, x2), max(y0, y2), height,
+                        doctop)
+            return plumber_utils.rect_to_edges(rect)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    curve = _box("curve", min(xs), min(ys), max(xs), max(ys), height, doctop)
+    curve["pts"] = [(px, height - py) for px, py in pts]
+    return [e for e in plumber_utils.curve_to_edges(curve) if e["orientation"]]
+
+
+def _box(kind: str, x0: float, y0: float, x1: float, y1: float, height: float,
+         doctop: float) -> dict[str, Any]:
+    top, bottom = height - y1, height - y0
+    return {"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": top,
+            "bottom": bottom, "doctop": doctop + top, "width": x1 - x0,
+            "height": bottom - top}
+
+
+class FastPages:
+    """A PDF's pages through pdfium, one at a time; ``None`` for a page (or every page,
+    when pdfium cannot open the file) the fast path does not read, so the caller reads it
+    with pdfplumber."""
+
+    def __init__(self, data: bytes, enabled: bool = True, n_pages: int | None = None) -> None:
+        self.doc: Any = None
+        self.doctop = 0.0
+        self.fallbacks: list[int] = []  # pages read with pdfplumber (0-based)
+        if enabled:
+            try:
+                self.doc = open_document(data)
+            except Exception:
+                self.doc = None  # pdfplumber reads it, or says what is wrong with it
+            if self.doc is not None and n_pages is not None and len(self.doc) != n_pages:
+                self.close()  # the two disagree on the pages: trust pdfplumber's
+
+    def page(self, index: int) -> FastPage | None:
+        """Page ``index`` (pages must be asked for in order), or None: read it with
+        pdfplumber."""
+        if self.doc is None or index >= len(self.doc):
+            self.fallbacks.append(index)
+            return None
+        try:
+            page = read_fast_page(self.doc, index, self.doctop)
+        except Exception:  # Unsupported, or pdfium could not read it: pdfplumber will say
+            page = None
+            self.fallbacks.append(index)
+        self.doctop += self.doc.get_page_size(index)[1]
+        return page
+
+    def close(self) -> None:
+        """Free the pdfium document."""
+        if self.doc is not None:
+            self.doc.close()
+            self.doc = None

@@ -1,0 +1,113 @@
+"""The pdfium fast path reads every PDF exactly as the pdfplumber path does, block for block
+and cell for cell; where it cannot (rules inside a form XObject, text pdfium's text page
+leaves out), those pages are read with pdfplumber and the figures are still those a person
+read."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from formats import SEEDS, _layout_pdf, _register_font, seed_document, to_pdf
+
+from reportkit.document import Document, Table
+from reportkit.parse import parse, parse_bytes
+from reportkit.readers.pdf import read_pdf
+from reportkit.readers.pdf_fast import FastPages
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
+REAL_PDFS = ("huaian_szf_2024.pdf", "hzq2024_working.pdf")
+SEED_NAMES = [p.name for p in SEEDS]
+
+
+def _blocks(doc: Document) -> list[tuple]:
+    return [("table", b.rows, b.row_pages()) if isinstance(b, Table) else ("text", b.text)
+            for b in doc.blocks]
+
+
+def _real(name: str) -> bytes:
+    path = REAL / name
+    if not path.is_file():
+        pytest.skip(f"the real reports are not here ({REAL})")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name", REAL_PDFS)
+def test_real_pdf_fast_equals_pdfplumber(name: str) -> None:
+    data = _real(name)
+    fast, plumber = read_pdf(data), read_pdf(data, fast=False)
+    assert _blocks(fast) == _blocks(plumber)
+    assert fast.notes == plumber.notes
+
+
+@pytest.mark.parametrize("name", REAL_PDFS)
+def test_real_pdf_is_read_by_pdfium(name: str) -> None:
+    """Every page of the published reports takes the fast path (none falls back)."""
+    data = _real(name)
+    pages = FastPages(data)
+    read = [pages.page(i) for i in range(len(pages.doc))]
+    assert all(p is not None for p in read) and pages.fallbacks == []
+    assert sum(len(p.chars) for p in read) > 2000 and any(p.find_tables() for p in read)
+
+
+@pytest.mark.parametrize("seed", SEED_NAMES)
+def test_rendered_pdf_fast_equals_pdfplumber(seed: str, seed_forms) -> None:
+    data = seed_forms[seed]["pdf"]
+    assert _blocks(read_pdf(data)) == _blocks(read_pdf(data, fast=False))
+
+
+def test_rendered_pages_without_dropped_text_take_the_fast_path(seed_forms) -> None:
+    """Pages of the rendered seeds are read by pdfium unless pdfium's text page drops one
+    of their text objects (then pdfplumber reads that page)."""
+    taken = 0
+    for forms in seed_forms.values():
+        pages = FastPages(forms["pdf"])
+        n = len(pages.doc)
+        taken += sum(pages.page(i) is not None for i in range(n))
+    assert taken >= 5
+
+
+def _pdf_in_forms(doc: Document) -> bytes:
+    """The seed drawn as :func:`formats.to_pdf` draws it, but each page inside a form
+    XObject: the rules are not page-level path objects."""
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595.0, 842.0))
+    for n, ops in enumerate(_layout_pdf(doc.blocks)):
+        name = f"page{n}"
+        c.beginForm(name)
+        for op in ops:
+            if op[0] == "rect":
+                c.rect(*op[1:], stroke=1, fill=0)
+            else:
+                c.setFont("STSong-Light", op[4])
+                c.drawString(op[1], op[2], op[3])
+        c.endForm()
+        c.doForm(name)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_rules_in_a_form_fall_back_to_pdfplumber() -> None:
+    seed = SEEDS[2]
+    data = _pdf_in_forms(seed_document(seed))
+    pages = FastPages(data)
+    assert [pages.page(i) for i in range(len(pages.doc))] == [None] * len(pages.doc)
+    assert pages.fallbacks == list(range(len(pages.doc)))
+    report = parse_bytes(data, "report.pdf")
+    assert report.status == "ok", report.error
+    drop = ["report_id", "label_raw", "match", "page"]
+    pd.testing.assert_frame_equal(report.values_frame.drop(columns=drop),
+                                  parse(seed).values_frame.drop(columns=drop))
+    assert _blocks(read_pdf(data)) == _blocks(read_pdf(data, fast=False))
+
+
+def test_fast_path_carries_the_page_of_each_row() -> None:
+    report = parse_bytes(to_pdf(seed_document(SEEDS[2])), "report.pdf")
+    pages = report.values_frame["page"]
+    assert pages.notna().all() and pages.min() >= 1 and pages.nunique() > 1
