@@ -167,10 +167,34 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
         report.values.extend(ex.values)
         problems.extend(ex.problems)
         report.ignored.extend(ex.ignored)
+    problems.extend(unfound(report, parts.missing(), problems))
     report.status = "partial" if problems else "ok"
     report.error = "; ".join(problems)
     report.checks = check_report(report.report_id, report.template, report.value_map())
     return report
+
+
+def unfound(report: Report, missing_tables: list[str], problems: list[str]) -> list[str]:
+    """Sentences naming the template rows with a cell not found in the document (no value,
+    or a value whose figures were not placed: ``match`` empty) that ``problems`` do not
+    already name; tables reported missing as a whole are named already. The final guard
+    of status honesty: a report with any such cell is never ``ok``."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for v in report.values:
+        if v.match:
+            found.setdefault((v.table, v.row), set()).add(v.column)
+    present = {v.row for v in report.values if v.table == "requests"}
+    variants = tuple(k for k in schema.ROW_VARIANTS.get(report.template, {}) if k in present)
+    out = []
+    for table in schema.TABLES:
+        if table in missing_tables:
+            continue
+        for row in schema.rows_for(report.template, table, variants):
+            lost = [c for c in row.columns if c not in found.get((table, row.key), ())]
+            if lost and not any(f"“{row.label}”" in p for p in problems):
+                out.append(f"{PART_NAMES[table]}: row “{row.label}”: cells not found in the "
+                           f"document ({', '.join(lost)})")
+    return out
 
 
 def parse_bytes(data: bytes, source_path: str = "", overrides: dict[str, Any] | None = None

@@ -26,7 +26,8 @@ PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
 class Value:
     """One figure of one report: NaN when the cell is blank or missing. ``label_raw`` is the
     row's label as printed, ``match`` how it was named (exact | normalised | similar |
-    position | repaired; "" when the row was not found), ``page`` the PDF page."""
+    position | repaired; "" when the row was not found or its figures could not be placed),
+    ``page`` the PDF page."""
 
     table: str
     row: str
@@ -106,23 +107,39 @@ def match_kind(label_raw: str, template_label: str) -> str:
 
 def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: list[str],
           label_raw: str = "", match: str = "", page: int | None = None) -> None:
+    """The row's values; a row seen but whose figures cannot be placed (short, figures
+    beyond its columns, or ``match`` empty: see :func:`_resolve`) is left blank with
+    ``match`` empty, and named unless the caller named it already."""
     label = row.label
     fitted, short = fit(cells, len(columns))
-    if short:
+    extra = _extra_figures(cells, len(columns))
+    if match and (short or extra):
         printed = " ".join(c.strip() or "_" for c in cells)
         out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has {len(cells)} cells "
                             f"for {len(columns)} columns ({printed}): left blank, not guessed")
-        fitted = [""] * len(columns)
+    if short or extra or not match:
+        fitted, match = [""] * len(columns), ""  # seen, but its figures not placed
     for column, raw in zip(columns, fitted):
         if not column.startswith("_"):
             out.values.append(_to_value(row.table, row.key, column, raw, label_raw, match, page))
+
+
+def _extra_figures(cells: list[str], width: int) -> bool:
+    """True when a row prints figures left of its ``width`` right-aligned value cells."""
+    if len(cells) <= width:
+        return False
+    end = len(cells)
+    while end > width and not cells[end - 1].strip():
+        end -= 1
+    return any(c.strip() for c in cells[:end - width])
 
 
 def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str],
                   table: str) -> None:
     for row in rows:
         if row.key not in found:
-            out.problems.append(f"{PART_NAMES[table]}: row “{row.label}” not found")
+            if not any(f"“{row.label}”" in p for p in out.problems):
+                out.problems.append(f"{PART_NAMES[table]}: row “{row.label}” not found")
             for column in row.columns:
                 out.values.append(Value(table, row.key, column, math.nan, ""))
 
@@ -320,18 +337,32 @@ def _resolve(out: Extraction, printed: list[Printed], template_rows: tuple[schem
              table: str, verify: Verify) -> None:
     """Drop repeats of a row (the first stands), align the rows no phrase named, and list
     what stays unplaced."""
-    seen: set[str] = set()
+    first: dict[str, Printed] = {}
     for p in printed:
-        if p.key is not None and p.key in seen:
+        if p.key is not None and p.key in first:
+            kept = first[p.key]
+            if kept.match and _figures_differ(kept.values, p.values):
+                label = next(r.label for r in template_rows if r.key == p.key) \
+                    if any(r.key == p.key for r in template_rows) else p.key
+                out.problems.append(f"{PART_NAMES[table]}: row “{label}” is printed twice "
+                                    "with different figures: left blank, not guessed")
+                kept.match = ""
             p.key, p.values = None, []
         elif p.key is not None:
-            seen.add(p.key)
+            first[p.key] = p
+    seen = set(first)
     if len(seen) < len(template_rows):
         out.problems.extend(f"{PART_NAMES[table]}: {sentence}"
                             for sentence in align(printed, template_rows, verify))
     for p in printed:
         if p.key is None and p.labels and any(v.strip() for v in p.values):
             out.ignored.append(normalize("".join(p.labels)))
+
+
+def _figures_differ(a: list[str], b: list[str]) -> bool:
+    """True when two printings of a row both carry figures and the figures differ."""
+    fa, fb = [x.strip() for x in a if x.strip()], [x.strip() for x in b if x.strip()]
+    return bool(fa) and bool(fb) and fa != fb
 
 
 def _outcomes_hold(assigned: dict[str, Printed], rows: tuple[schema.Row, ...],
@@ -384,7 +415,13 @@ def extract_review(rows: list[list[str]], pages: list[int | None] | None = None)
             continue
         if labels:
             row = match_row(labels, blocks)
-            if row is not None and row.key not in labelled:
+            if row is not None and row.key in labelled:
+                kept = labelled[row.key]
+                if kept.match and _figures_differ(kept.values, vals):
+                    out.problems.append(f"part 四: row “{row.label}” is printed twice with "
+                                        "different figures: left blank, not guessed")
+                    kept.match = ""
+            elif row is not None:
                 labelled[row.key] = Printed(labels, vals, None, row.key,
                                             match_kind(labels[-1], row.label), _page(pages, i))
             continue
@@ -393,13 +430,14 @@ def extract_review(rows: list[list[str]], pages: list[int | None] | None = None)
     if unlabelled:
         cells = unlabelled[0] if len(unlabelled) == 1 else _joined(unlabelled)
         fitted, short = fit(cells, width)
-        if short:
+        if short or _extra_figures(cells, width):
             out.problems.append(f"part 四: {len(cells)} cells where {width} were expected: "
                                 "left blank, not guessed")
-            fitted = [""] * width
+            fitted, short = [""] * width, True
         i = 0
+        how = "" if short else "position"
         for row in blocks:
-            _emit(out, row, row.columns, fitted[i:i + len(row.columns)], "", "position", page)
+            _emit(out, row, row.columns, fitted[i:i + len(row.columns)], "", how, page)
             i += len(row.columns)
         return out
     for row in blocks:
