@@ -183,8 +183,8 @@ def unfound(report: Report, missing_tables: list[str], problems: list[str]) -> l
     for v in report.values:
         if v.match:
             found.setdefault((v.table, v.row), set()).add(v.column)
-    present = {v.row for v in report.values if v.table == "requests"}
-    variants = tuple(k for k in schema.ROW_VARIANTS.get(report.template, {}) if k in present)
+    variants = schema.variants_in(report.template,
+                                  {v.row for v in report.values if v.table == "requests"})
     out = []
     for table in schema.TABLES:
         if table in missing_tables:
