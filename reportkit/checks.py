@@ -87,7 +87,8 @@ def check_report(report_id: str, template: str,
                  values: Mapping[CellKey, float]) -> list[CheckResult]:
     """Every identity of the schema on one report's values (keyed (table, row, column))."""
     results: list[CheckResult] = []
-    variants = schema.variants_in(template, {k[1] for k in values if k[0] == "requests"})
+    variants = tuple(key for key in schema.ROW_VARIANTS.get(template, ())
+                     if ("requests", key, "total") in values)
     for name, presence, terms in _plan(template, variants):
         if not any(k in values for k in presence):
             continue  # the table was not found; its absence is reported as a problem

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -179,22 +180,30 @@ def unfound(report: Report, missing_tables: list[str], problems: list[str]) -> l
     or a value whose figures were not placed: ``match`` empty) that ``problems`` do not
     already name; tables reported missing as a whole are named already. The final guard
     of status honesty: a report with any such cell is never ``ok``."""
-    found: dict[tuple[str, str], set[str]] = {}
-    for v in report.values:
-        if v.match:
-            found.setdefault((v.table, v.row), set()).add(v.column)
-    variants = schema.variants_in(report.template,
-                                  {v.row for v in report.values if v.table == "requests"})
+    values = report.values
+    variants = tuple(k for k in schema.ROW_VARIANTS.get(report.template, {})
+                     if any(v.row == k for v in values))
+    expected = _template_cells(report.template, variants, tuple(missing_tables))
+    unmatched = [v for v in values if not v.match]
+    if not unmatched and len(values) == len(expected):
+        return []  # the extractions emit each cell of their layout once: all found
+    found = {(v.table, v.row, v.column) for v in values if v.match}
     out = []
     for table in schema.TABLES:
         if table in missing_tables:
             continue
         for row in schema.rows_for(report.template, table, variants):
-            lost = [c for c in row.columns if c not in found.get((table, row.key), ())]
+            lost = [c for c in row.columns if (table, row.key, c) not in found]
             if lost and not any(f"“{row.label}”" in p for p in problems):
                 out.append(f"{PART_NAMES[table]}: row “{row.label}”: cells not found in the "
                            f"document ({', '.join(lost)})")
     return out
+
+
+@lru_cache(maxsize=64)
+def _template_cells(template: str, variants: tuple[str, ...], missing: tuple[str, ...]
+                    ) -> frozenset[tuple[str, str, str]]:
+    return frozenset(c for c in schema.cells_for(template, None, variants) if c[0] not in missing)
 
 
 def parse_bytes(data: bytes, source_path: str = "", overrides: dict[str, Any] | None = None

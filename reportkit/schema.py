@@ -11,7 +11,6 @@ the whole normalised label cell rather than merely occur in it.
 
 from __future__ import annotations
 
-from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -282,12 +281,6 @@ def rows_for(template: str, table: str | None = None,
                 out.append(row)
         rows, out = tuple(out), []
     return rows
-
-
-def variants_in(template: str, row_keys: Container[str]) -> tuple[str, ...]:
-    """The variant rows (:data:`ROW_VARIANTS`) of ``template`` that a report holds, given
-    the row keys of its part 三."""
-    return tuple(k for k in ROW_VARIANTS.get(template, {}) if k in row_keys)
 
 
 def layouts() -> tuple[tuple[str, tuple[str, ...]], ...]:

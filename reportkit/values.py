@@ -16,7 +16,7 @@ from functools import lru_cache
 from reportkit import schema
 from reportkit.align import Printed, Verify, align, heading_group, item_number
 from reportkit.labels import match_column, match_row, normalize
-from reportkit.numbers import read_cell
+from reportkit.numbers import _CACHED_MAX_CHARS, _read_cell_cached, read_cell
 
 PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
                               "review_litigation": "part 四"}
@@ -51,8 +51,9 @@ class Extraction:
 def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
     """``(labels, values)``: the non-empty text cells, and the cells after the last one."""
     last = -1
-    for i, cell in enumerate(cells):
-        if read_cell(cell) is None:
+    for i, cell in enumerate(cells):  # read_cell, its cache consulted inline (hot path)
+        if (_read_cell_cached(cell) if len(cell) <= _CACHED_MAX_CHARS
+                else read_cell(cell)) is None:
             last = i
     labels = [c for c in cells[: last + 1] if c.strip()]
     return labels, cells[last + 1:]
@@ -88,14 +89,6 @@ def _figure(raw: str) -> tuple[float, str, str]:
     return _read_figure_cached(raw) if len(raw) <= 40 else _read_figure(raw)
 
 
-def _to_value(table: str, row: str, column: str, raw: str, label_raw: str = "",
-              match: str = "", page: int | None = None) -> Value:
-    value, unit, stripped = _figure(raw)
-    if unit == "元" and column == "amount_10k_yuan":
-        value = value / 10_000
-    return Value(table, row, column, value, stripped, label_raw, match, page)
-
-
 @lru_cache(maxsize=4096)
 def match_kind(label_raw: str, template_label: str) -> str:
     """``exact`` when a label is printed as the template writes it (spaces and line breaks
@@ -110,18 +103,25 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
     """The row's values; a row seen but whose figures cannot be placed (short, figures
     beyond its columns, or ``match`` empty: see :func:`_resolve`) is left blank with
     ``match`` empty, and named unless the caller named it already."""
-    label = row.label
-    fitted, short = fit(cells, len(columns))
-    extra = _extra_figures(cells, len(columns))
-    if match and (short or extra):
-        printed = " ".join(c.strip() or "_" for c in cells)
-        out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has {len(cells)} cells "
-                            f"for {len(columns)} columns ({printed}): left blank, not guessed")
-    if short or extra or not match:
-        fitted, match = [""] * len(columns), ""  # seen, but its figures not placed
-    for column, raw in zip(columns, fitted):
-        if not column.startswith("_"):
-            out.values.append(_to_value(row.table, row.key, column, raw, label_raw, match, page))
+    width = len(columns)
+    if len(cells) != width or not match:  # (a row of exactly its width is read as printed)
+        fitted, short = fit(cells, width)
+        extra = _extra_figures(cells, width)
+        if match and (short or extra):
+            printed = " ".join(c.strip() or "_" for c in cells)
+            out.problems.append(f"{PART_NAMES[row.table]}: row “{row.label}” has {len(cells)} "
+                                f"cells for {width} columns ({printed}): left blank, not guessed")
+        if short or extra or not match:
+            fitted, match = [""] * width, ""  # seen, but its figures not placed
+        cells = fitted
+    table, key, append = row.table, row.key, out.values.append
+    for column, raw in zip(columns, cells):
+        if column[0] != "_":
+            value, unit, stripped = (_read_figure_cached(raw) if len(raw) <= 40
+                                     else _read_figure(raw))
+            if unit == "元" and column == "amount_10k_yuan":
+                value = value / 10_000
+            append(Value(table, key, column, value, stripped, label_raw, match, page))
 
 
 def _extra_figures(cells: list[str], width: int) -> bool:
@@ -287,13 +287,11 @@ def _printed_rows(rows: list[list[str]], start: int, names: tuple[schema.Row, ..
                 printed.append(pending)
             continue
         prefix, pending = [], None
-        own = _heading(labels, None)
-        heading = None if _is_group_row(row) else (own or row.group)
+        own = _heading(labels, None) if len(labels) > 1 else None
+        heading = None if row.key in _GROUP_ROWS else (own or row.group)
         printed.append(Printed(labels, vals, own, row.key, match_kind(labels[-1], row.label),
-                               _page(pages, i)))
+                               pages[i] if pages is not None and i < len(pages) else None))
     return printed
-
-
 
 
 def _page(pages: list[int | None] | None, i: int) -> int | None:
@@ -309,9 +307,9 @@ def _heading(labels: list[str], current: str | None) -> str | None:
     return current
 
 
-def _is_group_row(row: schema.Row) -> bool:
-    """True for a row that is itself a group ((一)予以公开, (二)部分公开)."""
-    return row.group is not None and schema.OUTCOME_GROUPS[row.group] in normalize(row.label)
+#: Rows that are themselves a group ((一)予以公开, (二)部分公开).
+_GROUP_ROWS = frozenset(r.key for r in schema.REQUEST_ROWS if r.group is not None
+                        and schema.OUTCOME_GROUPS[r.group] in normalize(r.label))
 
 
 def _variants(printed: list[Printed], template: str, out: Extraction) -> tuple[str, ...]:
