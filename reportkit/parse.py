@@ -16,6 +16,7 @@ from reportkit.checks import CellKey, CheckResult, check_report
 from reportkit.document import Document
 from reportkit.errors import ReportError
 from reportkit.read import read_document
+from reportkit.runtogether import decode_requests
 from reportkit.store import VALUE_COLUMNS
 from reportkit.tables import find_parts
 from reportkit.values import (
@@ -124,6 +125,27 @@ def run_together(text: str) -> str:
     return hits[0].strip() if len(hits) >= _RUN_TOGETHER_MIN_ROWS else ""
 
 
+def _read_run_together(report: Report, text: str, joined: str) -> bool:
+    """Part 三 of a text whose cells ran together, where the identities allow exactly one
+    reading (:mod:`reportkit.runtogether`): values ``repaired``, the report ``partial``."""
+    decoded = decode_requests(text)
+    if decoded is None:
+        return False
+    template, variants, figures = decoded
+    report.template = template
+    for row in schema.rows_for(template, "requests", variants):
+        for column, figure in zip(schema.REQUEST_COLUMNS, figures[row.key], strict=True):
+            report.values.append(Value("requests", row.key, column, float(figure),
+                                       str(figure), row.label, "repaired"))
+    report.status = "partial"
+    report.error = (f"the tables' cells are run together without separators (“{joined}”): "
+                    "part 三 was read where the form's identities allow exactly one split of "
+                    "its rows into cells (values marked repaired); parts 二 and 四 were not "
+                    "read: use the page's HTML or the PDF")
+    report.checks = check_report(report.report_id, report.template, report.value_map())
+    return True
+
+
 def report_id_for(sha256: str) -> str:
     """A report's id: the first 16 hex digits of its content hash."""
     return sha256[:16]
@@ -142,6 +164,8 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
     if not parts.rows:
         text = doc.text()
         joined = run_together(text)
+        if joined and _read_run_together(report, text, joined):
+            return report
         if joined:
             raise ReportError(f"the tables' cells are run together without separators "
                               f"(“{joined}”): no figure can be read from this text; use the "
