@@ -35,7 +35,7 @@ _CN_DIGITS = {ch: i for i, ch in enumerate("一二三四五六七八九十", sta
 _ITEM = re.compile(r"^[(（]?\s*(\d{1,2}|[一二三四五六七八九十])\s*[)）.、．]")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Printed:
     """One printed row of a part: its label cells, value cells, and what it was matched to."""
 

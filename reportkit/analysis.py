@@ -9,11 +9,12 @@ The blank rule (missing is never zero)
 A figure uses a report only if **every cell it needs from that report holds a number**. A
 cell left blank in the report (``value`` NaN in the values frame), or absent because its
 table was not found, makes the report *missing* for that figure: the report is left out of
-the numerator **and** the denominator, and is never counted as zero. Cells a template does
-not have (``other_handling`` in a 2021 report, the three ``other_*`` rows in a 2019 report)
-are not missing: the report is simply judged by the rows of its own template. An outcome
-group's count in one report is the sum of the group's rows of that report's template, and
-is missing if any of those rows is blank.
+the numerator **and** the denominator, and is never counted as zero. Cells a layout does
+not have (``other_handling`` in a 2021 report that itemises 其他处理, the three ``other_*``
+rows in a 2019 report or in a 2021 report printing （六）其他处理 as one row: see
+:func:`reportkit.schema.layouts`) are not missing: the report is judged by the rows of its
+own layout. An outcome group's count in one report is the sum of the group's rows of that
+report's layout, and is missing if any of those rows is blank.
 
 Every result row says what it rests on:
 
@@ -218,6 +219,22 @@ class _Term:
     column: str
 
 
+def _layout_name(layout: tuple[str, tuple[str, ...]]) -> str:
+    return schema.layout_name(*layout)
+
+
+def _report_layouts(values: pd.DataFrame, reports: pd.DataFrame) -> pd.Series:
+    """Each report's layout name (its template, with the variant rows it prints)."""
+    names = reports["template"].astype(object).astype(str)
+    for template, variants in schema.ROW_VARIANTS.items():
+        for variant in variants:
+            holders = values.loc[(values["table"] == REQUESTS) & (values["row"] == variant),
+                                 "report_id"]
+            has = reports["report_id"].isin(holders) & (names.str.split("+").str[0] == template)
+            names = names.where(~has, names + "+" + variant)
+    return names
+
+
 def _spec(terms: Iterable[tuple[str, _Term]]) -> pd.DataFrame:
     """(template, term) pairs as a frame: template, measure, part, table, row, column."""
     return pd.DataFrame([(tmpl, t.measure, t.part, t.table, t.row, t.column)
@@ -229,7 +246,7 @@ def _per_report(values: pd.DataFrame, reports: pd.DataFrame, spec: pd.DataFrame,
                 den_adds_num: bool = False) -> pd.DataFrame:
     """Numerator and denominator of each measure in each report (NaN when a needed cell is
     blank or absent), with the report's blank-cell count and identity flag."""
-    grid = reports[["report_id", "template"]].astype({"template": object}).merge(
+    grid = reports[["report_id"]].assign(template=_report_layouts(values, reports)).merge(
         spec, on="template", how="inner")
     needed = values[values["table"].isin(spec["table"].unique())
                     & values["row"].isin(spec["row"].unique())
@@ -307,14 +324,18 @@ def _aggregate(per_report: pd.DataFrame, by: list[str], order: Sequence[str],
 
 
 def _outcome_spec(level: str, column: str) -> pd.DataFrame:
+    """The outcome rows of every layout (:func:`reportkit.schema.layouts`), each counted in
+    the group its schema row names: a 2021 report printing （六）其他处理 as one row counts
+    ``other_handling`` in ``other`` as a 2019 report does."""
     terms: list[tuple[str, _Term]] = []
-    for template in schema.TEMPLATES:
-        rows = [r for r in schema.rows_for(template, REQUESTS) if r.group]
+    for template, variants in schema.layouts():
+        layout = schema.layout_name(template, variants)
+        rows = [r for r in schema.rows_for(template, REQUESTS, variants) if r.group]
         measures = {r.key: (r.key if level == "row" else r.group) for r in rows}
         for r in rows:
-            terms.append((template, _Term(measures[r.key], "num", REQUESTS, r.key, column)))
+            terms.append((layout, _Term(measures[r.key], "num", REQUESTS, r.key, column)))
         for measure in dict.fromkeys(measures.values()):
-            terms.append((template, _Term(measure, "den", REQUESTS, "total_processed", column)))
+            terms.append((layout, _Term(measure, "den", REQUESTS, "total_processed", column)))
     return _spec(terms)
 
 
@@ -325,12 +346,12 @@ def outcome_shares(values: pd.DataFrame, reports: pd.DataFrame,
     (``"agency"``, ``"year"``, ``["agency", "year"]``).
 
     ``level="row"``: the outcome rows of the templates (21 in 2021, 19 in 2019;
-    ``other_handling`` only from 2019 reports); ``level="group"``: the six groups of
-    :data:`reportkit.schema.OUTCOME_GROUPS`, 2019's ``other_handling`` and 2021's
-    ``other_*`` rows both making ``other``. ``column``: an applicant column instead of
-    ``total``. Columns: *by*, ``outcome``, ``group``, ``count``, ``total_processed``,
-    ``share`` (0–1), ``ci_low``, ``ci_high``, ``n_reports``, ``n_excluded``,
-    ``n_blank_cells``, ``n_reports_failed_checks``, ``flag_failed_checks``."""
+    ``other_handling`` from 2019 reports and from 2021 reports that print （六）其他处理 as
+    one row); ``level="group"``: the six groups of :data:`reportkit.schema.OUTCOME_GROUPS`,
+    ``other_handling`` and 2021's ``other_*`` rows both making ``other``. ``column``: an
+    applicant column instead of ``total``. Columns: *by*, ``outcome``, ``group``,
+    ``count``, ``total_processed``, ``share`` (0–1), ``ci_low``, ``ci_high``, ``n_reports``,
+    ``n_excluded``, ``n_blank_cells``, ``n_reports_failed_checks``, ``flag_failed_checks``."""
     if level not in ("row", "group"):
         raise ValueError("level must be 'row' or 'group'")
     keys = _by(by)
@@ -357,7 +378,7 @@ _MEASURE_ROWS: dict[str, tuple[str, ...]] = {
 
 def _rate_spec() -> pd.DataFrame:
     terms = []
-    for template in schema.TEMPLATES:
+    for template in map(_layout_name, schema.layouts()):
         for measure, members in _MEASURE_ROWS.items():
             terms += [(template, _Term(measure, "num", REVIEW, r, TOTAL)) for r in members]
             terms.append((template, _Term(measure, "den", REQUESTS, "new_requests", TOTAL)))
@@ -381,7 +402,7 @@ def review_litigation_rates(values: pd.DataFrame, reports: pd.DataFrame,
 
 def _correction_spec() -> pd.DataFrame:
     terms = []
-    for template in schema.TEMPLATES:
+    for template in map(_layout_name, schema.layouts()):
         for measure, members in _MEASURE_ROWS.items():
             for r in members:
                 terms.append((template, _Term(measure, "num", REVIEW, r, "corrected")))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from reportkit import schema
 from reportkit.document import Document
@@ -145,6 +146,7 @@ def _unit_level(unit: str, has_parent: bool) -> str:
     return "county" if has_parent and unit.endswith("市") else "city"
 
 
+@lru_cache(maxsize=8192)  # names repeat across a corpus
 def agency_id(agency: str) -> str:
     """One key for one body, whatever prefix its name carries: the body's own unit (with
     its county for a township) and the body. 淮安市洪泽区人民政府 → 洪泽区人民政府;
@@ -161,6 +163,7 @@ def agency_id(agency: str) -> str:
     return "".join(units[keep:]) + rest
 
 
+@lru_cache(maxsize=8192)  # names repeat across a corpus
 def level(agency: str) -> str:
     """province | city | county | township: the level of the body's own unit (a
     department has its government's level); '' when the name says nothing."""
@@ -170,6 +173,7 @@ def level(agency: str) -> str:
     return _unit_level(units[-1], len(units) > 1)
 
 
+@lru_cache(maxsize=8192)  # names repeat across a corpus
 def body_kind(agency: str) -> str:
     """government (人民政府, 街道办事处, 管委会, a unit on its own) or department (局, 委,
     办, 中心 …, the 人民政府办公厅 too); '' for no name."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from reportkit.document import Document
 from reportkit.errors import ReportError
 from reportkit.narrative import check_narrative
 from reportkit.read import read_document
+from reportkit.runtogether import decode_requests
 from reportkit.store import VALUE_COLUMNS
 from reportkit.tables import find_parts
 from reportkit.values import (
@@ -127,6 +129,27 @@ def run_together(text: str) -> str:
     return hits[0].strip() if len(hits) >= _RUN_TOGETHER_MIN_ROWS else ""
 
 
+def _read_run_together(report: Report, text: str, joined: str) -> bool:
+    """Part 三 of a text whose cells ran together, where the identities allow exactly one
+    reading (:mod:`reportkit.runtogether`): values ``repaired``, the report ``partial``."""
+    decoded = decode_requests(text)
+    if decoded is None:
+        return False
+    template, variants, figures = decoded
+    report.template = template
+    for row in schema.rows_for(template, "requests", variants):
+        for column, figure in zip(schema.REQUEST_COLUMNS, figures[row.key], strict=True):
+            report.values.append(Value("requests", row.key, column, float(figure),
+                                       str(figure), row.label, "repaired"))
+    report.status = "partial"
+    report.error = (f"the tables' cells are run together without separators (“{joined}”): "
+                    "part 三 was read where the form's identities allow exactly one split of "
+                    "its rows into cells (values marked repaired); parts 二 and 四 were not "
+                    "read: use the page's HTML or the PDF")
+    report.checks = check_report(report.report_id, report.template, report.value_map())
+    return True
+
+
 def report_id_for(sha256: str) -> str:
     """A report's id: the first 16 hex digits of its content hash."""
     return sha256[:16]
@@ -145,6 +168,8 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
     if not parts.rows:
         text = doc.text()
         joined = run_together(text)
+        if joined and _read_run_together(report, text, joined):
+            return report
         if joined:
             raise ReportError(f"the tables' cells are run together without separators "
                               f"(“{joined}”): no figure can be read from this text; use the "
@@ -171,12 +196,44 @@ def parse_document(doc: Document, report: Report, year_hint: int | None = None) 
         report.values.extend(ex.values)
         problems.extend(ex.problems)
         report.ignored.extend(ex.ignored)
+    problems.extend(unfound(report, parts.missing(), problems))
     report.status = "partial" if problems else "ok"
     report.error = "; ".join(problems)
     values = report.value_map()
     report.checks = check_report(report.report_id, report.template, values)
     report.checks += check_narrative(report.report_id, doc.paragraphs(), values, report.year)
     return report
+
+
+def unfound(report: Report, missing_tables: list[str], problems: list[str]) -> list[str]:
+    """Sentences naming the template rows with a cell not found in the document (no value,
+    or a value whose figures were not placed: ``match`` empty) that ``problems`` do not
+    already name; tables reported missing as a whole are named already. The final guard
+    of status honesty: a report with any such cell is never ``ok``."""
+    values = report.values
+    variants = tuple(k for k in schema.ROW_VARIANTS.get(report.template, {})
+                     if any(v.row == k for v in values))
+    expected = _template_cells(report.template, variants, tuple(missing_tables))
+    unmatched = [v for v in values if not v.match]
+    if not unmatched and len(values) == len(expected):
+        return []  # the extractions emit each cell of their layout once: all found
+    found = {(v.table, v.row, v.column) for v in values if v.match}
+    out = []
+    for table in schema.TABLES:
+        if table in missing_tables:
+            continue
+        for row in schema.rows_for(report.template, table, variants):
+            lost = [c for c in row.columns if (table, row.key, c) not in found]
+            if lost and not any(f"“{row.label}”" in p for p in problems):
+                out.append(f"{PART_NAMES[table]}: row “{row.label}”: cells not found in the "
+                           f"document ({', '.join(lost)})")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _template_cells(template: str, variants: tuple[str, ...], missing: tuple[str, ...]
+                    ) -> frozenset[tuple[str, str, str]]:
+    return frozenset(c for c in schema.cells_for(template, None, variants) if c[0] not in missing)
 
 
 def parse_bytes(data: bytes, source_path: str = "", overrides: dict[str, Any] | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 TEMPLATES: tuple[str, ...] = ("2019", "2021")
 TABLES: tuple[str, ...] = ("proactive", "requests", "review_litigation")
@@ -284,6 +285,22 @@ def rows_for(template: str, table: str | None = None,
                 out.append(row)
         rows, out = tuple(out), []
     return rows
+
+
+def layouts() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every way a report can lay out its rows: ``(template, variants)``, each template
+    with no variant and with each combination of its :data:`ROW_VARIANTS`."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for template in TEMPLATES:
+        keys = tuple(ROW_VARIANTS.get(template, {}))
+        out.extend((template, combo) for n in range(len(keys) + 1)
+                   for combo in combinations(keys, n))
+    return tuple(out)
+
+
+def layout_name(template: str, variants: tuple[str, ...] = ()) -> str:
+    """One string for a layout: ``"2021"``, ``"2021+other_handling"``."""
+    return "+".join((template, *variants))
 
 
 def variant_rows(template: str, table: str) -> tuple[Row, ...]:

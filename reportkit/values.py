@@ -16,7 +16,7 @@ from functools import lru_cache
 from reportkit import schema
 from reportkit.align import Printed, Verify, align, heading_group, item_number
 from reportkit.labels import match_column, match_row, normalize
-from reportkit.numbers import read_cell
+from reportkit.numbers import _CACHED_MAX_CHARS, _read_cell_cached, read_cell
 
 PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
                               "review_litigation": "part 四"}
@@ -26,7 +26,8 @@ PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
 class Value:
     """One figure of one report: NaN when the cell is blank or missing. ``label_raw`` is the
     row's label as printed, ``match`` how it was named (exact | normalised | similar |
-    position | repaired; "" when the row was not found), ``page`` the PDF page."""
+    position | repaired; "" when the row was not found or its figures could not be placed),
+    ``page`` the PDF page."""
 
     table: str
     row: str
@@ -50,8 +51,9 @@ class Extraction:
 def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
     """``(labels, values)``: the non-empty text cells, and the cells after the last one."""
     last = -1
-    for i, cell in enumerate(cells):
-        if read_cell(cell) is None:
+    for i, cell in enumerate(cells):  # read_cell, its cache consulted inline (hot path)
+        if (_read_cell_cached(cell) if len(cell) <= _CACHED_MAX_CHARS
+                else read_cell(cell)) is None:
             last = i
     labels = [c for c in cells[: last + 1] if c.strip()]
     return labels, cells[last + 1:]
@@ -87,14 +89,6 @@ def _figure(raw: str) -> tuple[float, str, str]:
     return _read_figure_cached(raw) if len(raw) <= 40 else _read_figure(raw)
 
 
-def _to_value(table: str, row: str, column: str, raw: str, label_raw: str = "",
-              match: str = "", page: int | None = None) -> Value:
-    value, unit, stripped = _figure(raw)
-    if unit == "元" and column == "amount_10k_yuan":
-        value = value / 10_000
-    return Value(table, row, column, value, stripped, label_raw, match, page)
-
-
 @lru_cache(maxsize=4096)
 def match_kind(label_raw: str, template_label: str) -> str:
     """``exact`` when a label is printed as the template writes it (spaces and line breaks
@@ -106,23 +100,46 @@ def match_kind(label_raw: str, template_label: str) -> str:
 
 def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: list[str],
           label_raw: str = "", match: str = "", page: int | None = None) -> None:
-    label = row.label
-    fitted, short = fit(cells, len(columns))
-    if short:
-        printed = " ".join(c.strip() or "_" for c in cells)
-        out.problems.append(f"{PART_NAMES[row.table]}: row “{label}” has {len(cells)} cells "
-                            f"for {len(columns)} columns ({printed}): left blank, not guessed")
-        fitted = [""] * len(columns)
-    for column, raw in zip(columns, fitted):
-        if not column.startswith("_"):
-            out.values.append(_to_value(row.table, row.key, column, raw, label_raw, match, page))
+    """The row's values; a row seen but whose figures cannot be placed (short, figures
+    beyond its columns, or ``match`` empty: see :func:`_resolve`) is left blank with
+    ``match`` empty, and named unless the caller named it already."""
+    width = len(columns)
+    if len(cells) != width or not match:  # (a row of exactly its width is read as printed)
+        fitted, short = fit(cells, width)
+        extra = _extra_figures(cells, width)
+        if match and (short or extra):
+            printed = " ".join(c.strip() or "_" for c in cells)
+            out.problems.append(f"{PART_NAMES[row.table]}: row “{row.label}” has {len(cells)} "
+                                f"cells for {width} columns ({printed}): left blank, not guessed")
+        if short or extra or not match:
+            fitted, match = [""] * width, ""  # seen, but its figures not placed
+        cells = fitted
+    table, key, append = row.table, row.key, out.values.append
+    for column, raw in zip(columns, cells):
+        if column[0] != "_":
+            value, unit, stripped = (_read_figure_cached(raw) if len(raw) <= 40
+                                     else _read_figure(raw))
+            if unit == "元" and column == "amount_10k_yuan":
+                value = value / 10_000
+            append(Value(table, key, column, value, stripped, label_raw, match, page))
+
+
+def _extra_figures(cells: list[str], width: int) -> bool:
+    """True when a row prints figures left of its ``width`` right-aligned value cells."""
+    if len(cells) <= width:
+        return False
+    end = len(cells)
+    while end > width and not cells[end - 1].strip():
+        end -= 1
+    return any(c.strip() for c in cells[:end - width])
 
 
 def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str],
                   table: str) -> None:
     for row in rows:
         if row.key not in found:
-            out.problems.append(f"{PART_NAMES[table]}: row “{row.label}” not found")
+            if not any(f"“{row.label}”" in p for p in out.problems):
+                out.problems.append(f"{PART_NAMES[table]}: row “{row.label}” not found")
             for column in row.columns:
                 out.values.append(Value(table, row.key, column, math.nan, ""))
 
@@ -270,13 +287,11 @@ def _printed_rows(rows: list[list[str]], start: int, names: tuple[schema.Row, ..
                 printed.append(pending)
             continue
         prefix, pending = [], None
-        own = _heading(labels, None)
-        heading = None if _is_group_row(row) else (own or row.group)
+        own = _heading(labels, None) if len(labels) > 1 else None
+        heading = None if row.key in _GROUP_ROWS else (own or row.group)
         printed.append(Printed(labels, vals, own, row.key, match_kind(labels[-1], row.label),
-                               _page(pages, i)))
+                               pages[i] if pages is not None and i < len(pages) else None))
     return printed
-
-
 
 
 def _page(pages: list[int | None] | None, i: int) -> int | None:
@@ -292,9 +307,9 @@ def _heading(labels: list[str], current: str | None) -> str | None:
     return current
 
 
-def _is_group_row(row: schema.Row) -> bool:
-    """True for a row that is itself a group ((一)予以公开, (二)部分公开)."""
-    return row.group is not None and schema.OUTCOME_GROUPS[row.group] in normalize(row.label)
+#: Rows that are themselves a group ((一)予以公开, (二)部分公开).
+_GROUP_ROWS = frozenset(r.key for r in schema.REQUEST_ROWS if r.group is not None
+                        and schema.OUTCOME_GROUPS[r.group] in normalize(r.label))
 
 
 def _variants(printed: list[Printed], template: str, out: Extraction) -> tuple[str, ...]:
@@ -320,18 +335,32 @@ def _resolve(out: Extraction, printed: list[Printed], template_rows: tuple[schem
              table: str, verify: Verify) -> None:
     """Drop repeats of a row (the first stands), align the rows no phrase named, and list
     what stays unplaced."""
-    seen: set[str] = set()
+    first: dict[str, Printed] = {}
     for p in printed:
-        if p.key is not None and p.key in seen:
+        if p.key is not None and p.key in first:
+            kept = first[p.key]
+            if kept.match and _figures_differ(kept.values, p.values):
+                label = next(r.label for r in template_rows if r.key == p.key) \
+                    if any(r.key == p.key for r in template_rows) else p.key
+                out.problems.append(f"{PART_NAMES[table]}: row “{label}” is printed twice "
+                                    "with different figures: left blank, not guessed")
+                kept.match = ""
             p.key, p.values = None, []
         elif p.key is not None:
-            seen.add(p.key)
+            first[p.key] = p
+    seen = set(first)
     if len(seen) < len(template_rows):
         out.problems.extend(f"{PART_NAMES[table]}: {sentence}"
                             for sentence in align(printed, template_rows, verify))
     for p in printed:
         if p.key is None and p.labels and any(v.strip() for v in p.values):
             out.ignored.append(normalize("".join(p.labels)))
+
+
+def _figures_differ(a: list[str], b: list[str]) -> bool:
+    """True when two printings of a row both carry figures and the figures differ."""
+    fa, fb = [x.strip() for x in a if x.strip()], [x.strip() for x in b if x.strip()]
+    return bool(fa) and bool(fb) and fa != fb
 
 
 def _outcomes_hold(assigned: dict[str, Printed], rows: tuple[schema.Row, ...],
@@ -384,7 +413,13 @@ def extract_review(rows: list[list[str]], pages: list[int | None] | None = None)
             continue
         if labels:
             row = match_row(labels, blocks)
-            if row is not None and row.key not in labelled:
+            if row is not None and row.key in labelled:
+                kept = labelled[row.key]
+                if kept.match and _figures_differ(kept.values, vals):
+                    out.problems.append(f"part 四: row “{row.label}” is printed twice with "
+                                        "different figures: left blank, not guessed")
+                    kept.match = ""
+            elif row is not None:
                 labelled[row.key] = Printed(labels, vals, None, row.key,
                                             match_kind(labels[-1], row.label), _page(pages, i))
             continue
@@ -393,13 +428,14 @@ def extract_review(rows: list[list[str]], pages: list[int | None] | None = None)
     if unlabelled:
         cells = unlabelled[0] if len(unlabelled) == 1 else _joined(unlabelled)
         fitted, short = fit(cells, width)
-        if short:
+        if short or _extra_figures(cells, width):
             out.problems.append(f"part 四: {len(cells)} cells where {width} were expected: "
                                 "left blank, not guessed")
-            fitted = [""] * width
+            fitted, short = [""] * width, True
         i = 0
+        how = "" if short else "position"
         for row in blocks:
-            _emit(out, row, row.columns, fitted[i:i + len(row.columns)], "", "position", page)
+            _emit(out, row, row.columns, fitted[i:i + len(row.columns)], "", how, page)
             i += len(row.columns)
         return out
     for row in blocks:

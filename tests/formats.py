@@ -136,6 +136,26 @@ def span_layout(rows: list[list[str]]) -> Layout:
     return Layout(width, len(rows), cells)
 
 
+def layout_of(block: Table | Layout) -> Layout:
+    """A block's layout: a :class:`Layout` a test wrote by hand, or the seed table's spans."""
+    return block if isinstance(block, Layout) else span_layout(block.rows)
+
+
+def spec_layout(rows: list[list[tuple[str, int] | str]]) -> Layout:
+    """A layout written by hand: each row a list of cells, ``"text"`` or ``("text", colspan)``;
+    no rowspans. The width is the widest row's."""
+    cells: list[Cell] = []
+    width = 0
+    for r, row in enumerate(rows):
+        col = 0
+        for item in row:
+            text, span = (item, 1) if isinstance(item, str) else item
+            cells.append(Cell(text, r, col, 1, span))
+            col += span
+        width = max(width, col)
+    return Layout(width, len(rows), cells)
+
+
 # --- HTML ----------------------------------------------------------------------------------
 
 CHROME_TOP = """<script type="text/javascript">var _hmt = _hmt || []; document.write("<p>广告</p>");
@@ -191,7 +211,7 @@ def to_html(doc: Document, charset: str = "utf-8") -> bytes:
         if isinstance(block, Paragraph):
             parts.append(f"<p>&nbsp;&nbsp;{html.escape(block.text)}</p>")
         else:
-            parts.append(html_table(span_layout(block.rows)))
+            parts.append(html_table(layout_of(block)))
     parts.append(CHROME_BOTTOM.format(agency=html.escape(title)))
     codec = "gb18030" if charset.lower() in ("gb2312", "gbk", "gb18030") else charset
     return "\n".join(parts).encode(codec)
@@ -209,7 +229,7 @@ def to_docx(doc: Document) -> bytes:
         if isinstance(block, Paragraph):
             word.add_paragraph(block.text)
             continue
-        layout = span_layout(block.rows)
+        layout = layout_of(block)
         table = word.add_table(rows=layout.nrows, cols=layout.width)
         table.style = "Table Grid"
         for cell in layout.cells:
@@ -306,7 +326,7 @@ def _layout_pdf(blocks: list[Paragraph | Table]) -> list[list[tuple]]:
                 y -= leading
             y -= TEXT_SIZE * 0.3
             continue
-        layout = span_layout(block.rows)
+        layout = layout_of(block)
         widths = _column_widths(layout, PAGE_W - 2 * MARGIN)
         xs = [MARGIN + sum(widths[:i]) for i in range(layout.width + 1)]
         leading = CELL_SIZE * 1.3

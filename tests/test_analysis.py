@@ -11,6 +11,7 @@ and 45 (其他). 漷县镇 (seed 001, 2019 template) processed 2 requests, both 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ import pytest
 
 import reportkit
 from reportkit import analysis, schema
+from reportkit.parse import parse_bytes
+
+RAW_SEEDS = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
 @pytest.fixture(scope="module")
@@ -234,3 +238,32 @@ def test_quality_tables(corpus) -> None:
     status = analysis.status_summary(corpus.reports)
     assert status.set_index("status").loc["ok", "reports"] == 5
     assert analysis.failed_checks(corpus.checks, corpus.reports).empty
+
+
+def _miyun_with_one_other_row() -> bytes:
+    """密云区 (seed 002, 2021 template) with its three 其他处理 rows (12, 0, 45 in 自然人
+    and 总计) printed as one row （六）其他处理: 57 … 57, as the 2019 format prints it."""
+    text = (RAW_SEEDS / "002_556f46a9c5195498.txt").read_text(encoding="utf-8")
+    start, end = text.index("\t（六）其他处理"), text.index("\t（七）总计")
+    one_row = "\t（六）其他处理\n\t57\n\t0\n\t0\n\t0\n\t0\n\t0\n\t57\n\n\t\n"
+    return (text[:start] + one_row + text[end:]).encode("utf-8")
+
+
+def test_2021_report_printing_other_handling_as_one_row_counts_in_other() -> None:
+    report = parse_bytes(_miyun_with_one_other_row(), "miyun_other.txt")
+    assert (report.template, report.status) == ("2021", "ok")
+    reports = pd.DataFrame([report.meta()])
+    values = report.values_frame
+    groups = analysis.outcome_shares(values, reports, level="group")
+    other = _row(groups, outcome="other")
+    assert (other["count"], other["total_processed"]) == (57, 588)
+    assert other["share"] == pytest.approx(57 / 588)
+    assert (other["n_reports"], other["n_excluded"]) == (1, 0)
+    rows = analysis.outcome_shares(values, reports)
+    handling = _row(rows, outcome="other_handling")
+    assert (handling["count"], handling["n_reports"], handling["group"]) == (57, 1, "other")
+    # the itemised rows it stands for are not the report's: neither counted nor missing
+    assert not {"other_no_correction", "other_unpaid_fee", "other_other"} & set(rows["outcome"])
+    by_person = analysis.outcome_shares(values, reports, level="group", column="natural_person")
+    assert _row(by_person, outcome="other")["count"] == 57
+    assert _row(by_person, outcome="other")["total_processed"] == 575

@@ -11,6 +11,11 @@ makes an extra grid column, and every cell below it then spans two grid columns 
 the reader sees one column. A grid column that no value row splits from its left
 neighbour is such an artefact and is dropped (:func:`flatten`), so a figure is not followed
 by a phantom blank that would shift the figures after it.
+
+A value cell spanning grid columns c..c+k directly beneath a header cell spanning exactly
+c..c+k (colspan=2 under 本年新公开数量, with other sections of the table splitting those
+columns) is one cell of that header's column: its covered positions are dropped from its
+row (:func:`flatten`), so its figure is neither followed by a phantom blank nor shifted.
 """
 
 from __future__ import annotations
@@ -70,12 +75,57 @@ def _phantom_columns(grid: list[list[Slot]]) -> set[int]:
             if all(c < len(r) and r[c].origin == r[c - 1].origin for r in value_rows)}
 
 
+def _extent(row: list[Slot], c: int) -> tuple[int, int]:
+    """The grid columns ``(first, last)`` the cell at ``row[c]`` covers in this row."""
+    origin = row[c].origin
+    lo = c
+    while lo > 0 and row[lo - 1].origin == origin:
+        lo -= 1
+    hi = c
+    while hi + 1 < len(row) and row[hi + 1].origin == origin:
+        hi += 1
+    return lo, hi
+
+
+def _header_above(grid: list[list[Slot]], r: int, c: int) -> tuple[int, int] | None:
+    """The columns spanned by the nearest label cell above ``grid[r][c]``, or None."""
+    for above in range(r - 1, -1, -1):
+        row = grid[above]
+        if c < len(row) and is_label(row[c].text):
+            return _extent(row, c)
+    return None
+
+
+def _collapsed(grid: list[list[Slot]], r: int) -> set[int]:
+    """Covered positions of row ``r``'s spanned value cells that sit exactly beneath a
+    header of the same span (see module docstring)."""
+    row = grid[r]
+    out: set[int] = set()
+    c = 0
+    while c < len(row):
+        slot = row[c]
+        if not slot.first or c + 1 >= len(row) or row[c + 1].origin != slot.origin \
+                or is_label(slot.text):
+            c += 1
+            continue
+        lo, hi = _extent(row, c)
+        if lo == c and _header_above(grid, r, c) == (lo, hi):
+            out.update(range(lo + 1, hi + 1))
+        c = hi + 1
+    return out
+
+
 def flatten(grid: list[list[Slot]]) -> list[list[str]]:
     """Rows of cell texts: labels repeated over their span, values in the first position
-    only; phantom grid columns (see module docstring) dropped."""
+    only; phantom grid columns dropped, and a value spanning exactly the columns of the
+    header above it kept as one cell (see module docstring)."""
     drop = _phantom_columns(grid)
-    return [[s.text if s.first else covered_text(s.text)
-             for c, s in enumerate(row) if c not in drop] for row in grid]
+    out = []
+    for r, row in enumerate(grid):
+        gone = drop | _collapsed(grid, r) if len(row) > 1 else drop
+        out.append([s.text if s.first else covered_text(s.text)
+                    for c, s in enumerate(row) if c not in gone])
+    return out
 
 
 def place(rows: list[list[SpanCell]]) -> list[list[str]]:
