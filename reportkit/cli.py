@@ -9,8 +9,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from reportkit.ingest import DEFAULT_MAX_SIZE_MB, UsageError, ingest_paths, safe_name, summary
-from reportkit.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
+from reportkit.corpus.ingest import (
+    DEFAULT_MAX_SIZE_MB,
+    UsageError,
+    ingest_paths,
+    safe_name,
+    summary,
+)
+from reportkit.corpus.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reportkit import brief
 
         return brief.main(args)
-    from reportkit.pipeline import run
+    from reportkit.run import run
 
     return run(args.config)
 

@@ -22,7 +22,8 @@ from docx.text.paragraph import Paragraph
 from seed_figures import SEEDS
 
 import reportkit
-from reportkit import analysis, brief, pipeline
+from reportkit import analysis, brief
+from reportkit import run as pipeline
 from reportkit.cli import main
 
 DATE = "2024-05-01"
@@ -362,7 +363,7 @@ def test_quality_lists_unread_files_and_failed_arithmetic(dirty, tmp_path) -> No
 
 def test_cli_brief(corpus, tmp_path, capsys) -> None:
     processed = tmp_path / "processed"
-    reportkit.store.write_corpus(corpus, processed)
+    reportkit.corpus.store.write_corpus(corpus, processed)
     out = tmp_path / "b.docx"
     code = main(["brief", "--processed", str(processed), "--out", str(out),
                  "--charts", "not_held_share,correction_rates", "--agencies", "密云区,西集镇"])

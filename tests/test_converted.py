@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import reportkit
-from reportkit import metadata
-from reportkit.checks import YearEntry, check_across_years
-from reportkit.parse import parse_bytes
+from reportkit.extract import metadata
+from reportkit.extract.checks import YearEntry, check_across_years
+from reportkit.extract.parse import parse_bytes
 
 REAL = Path(__file__).parents[2] / "shared" / "real"
 TRUTH = REAL / "truth.json"

@@ -8,7 +8,7 @@ import random
 import pytest
 from conftest import SEED_FILES
 
-from reportkit.parse import STATUSES, parse_bytes
+from reportkit.extract.parse import STATUSES, parse_bytes
 
 MIYUN = SEED_FILES[2].read_text(encoding="utf-8")
 

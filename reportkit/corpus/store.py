@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from reportkit.outdir import file_mode
+from reportkit.corpus.outdir import file_mode
 
 FRAMES = ("values", "reports", "checks")
 OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))

@@ -18,9 +18,9 @@ import re
 import unicodedata
 
 from reportkit import schema
-from reportkit.document import Document
-from reportkit.labels import normalize_joined
-from reportkit.tables import Parts
+from reportkit.extract.document import Document
+from reportkit.extract.matching import normalize_joined
+from reportkit.extract.tables import Parts
 
 _TITLE_TAIL = re.compile(r"\s*(?:\d{4})\s*年(?:度)?\s*政府信息公开工作年度报告.*$")
 _TITLE_MARK = "政府信息公开工作年度报告"

@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportkit.ingest import UsageError, ingest_paths, summary
-from reportkit.store import Corpus, load
+from reportkit.corpus.ingest import UsageError, ingest_paths, summary
+from reportkit.corpus.store import Corpus, load
 
 DEFAULTS: dict[str, Any] = {
     "base_dir": None,

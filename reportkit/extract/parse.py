@@ -10,15 +10,16 @@ from typing import Any
 
 import pandas as pd
 
-from reportkit import metadata, schema
-from reportkit.checks import COUNTED_KINDS, CellKey, CheckResult, check_report
-from reportkit.document import Document
-from reportkit.errors import ReportError
-from reportkit.narrative import check_narrative
-from reportkit.read import read_document
-from reportkit.store import VALUE_COLUMNS
-from reportkit.tables import find_parts
-from reportkit.values import (
+from reportkit import schema
+from reportkit.corpus.store import VALUE_COLUMNS
+from reportkit.extract import metadata
+from reportkit.extract.checks import COUNTED_KINDS, CellKey, CheckResult, check_report
+from reportkit.extract.document import Document
+from reportkit.extract.errors import ReportError
+from reportkit.extract.narrative import check_narrative
+from reportkit.extract.read import read_document
+from reportkit.extract.tables import find_parts
+from reportkit.extract.values import (
     PART_NAMES,
     Extraction,
     Value,

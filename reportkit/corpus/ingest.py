@@ -8,7 +8,7 @@ overrides what the text says for the files it names.
 
 At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
 back each chunk as compact Arrow batches, which the parent streams, in file order, into
-Parquet row groups and CSV (:class:`reportkit.store.CorpusWriter`), so the corpus is never
+Parquet row groups and CSV (:class:`reportkit.corpus.store.CorpusWriter`), so the corpus is never
 held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.cache`)
 means a re-run parses only new or changed files, and writes nothing when nothing changed;
 its result is the same as a clean run's.
@@ -31,13 +31,20 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from reportkit import manifest, schema
-from reportkit.cache import META_FIELDS, CacheError, Entry, Meta, ParseCache, Piece, entry_key
-from reportkit.checks import YearEntry, check_across_years
-from reportkit.manifest import MANIFEST, Warn, read_manifests, resolve
-from reportkit.outdir import OutputError, is_output_folder, owned
-from reportkit.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
-from reportkit.store import (
+from reportkit import schema
+from reportkit.corpus import manifest
+from reportkit.corpus.cache import (
+    META_FIELDS,
+    CacheError,
+    Entry,
+    Meta,
+    ParseCache,
+    Piece,
+    entry_key,
+)
+from reportkit.corpus.manifest import MANIFEST, Warn, read_manifests, resolve
+from reportkit.corpus.outdir import OutputError, is_output_folder, owned
+from reportkit.corpus.store import (
     CHECKS_SCHEMA,
     VALUES_SCHEMA,
     Corpus,
@@ -48,7 +55,7 @@ from reportkit.store import (
     rows_batch,
     to_frame,
 )
-from reportkit.workers import (
+from reportkit.corpus.workers import (
     Limits,
     Overtime,
     robust_map,
@@ -56,6 +63,8 @@ from reportkit.workers import (
     stop_deadline,
     stop_watchdog,
 )
+from reportkit.extract.checks import YearEntry, check_across_years
+from reportkit.extract.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
 
 DEFAULT_MAX_SIZE_MB = 50.0
 REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short", "agency_id",
@@ -508,7 +517,7 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     a content-hash cache in ``out_dir/cache`` so a re-run parses only new or changed
     files. ``out_dir`` must be new, empty or reportkit's (:mod:`reportkit.outdir`;
     ``force`` takes over another folder, keeping its files). ``limits``: memory and time
-    per file (:class:`reportkit.workers.Limits`). ``warn``: called with each warning
+    per file (:class:`reportkit.corpus.workers.Limits`). ``warn``: called with each warning
     (manifest rows not applied, files moved aside); default :func:`warnings.warn`. With
     ``out_dir`` the returned corpus reads its frames from the written files when first
     used. Raises :class:`UsageError` for a path that does not exist or an output folder
