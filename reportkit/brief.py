@@ -1434,7 +1434,8 @@ def main(args: Any) -> int:
     """``reportkit brief``: the parsed command-line ``args`` (config, processed, out,
     charts, agencies, years, lang). Exit 0 when written, 2 for a request that cannot be
     met (message on stderr)."""
-    from reportkit.run import ConfigError, load_corpus, read_config
+    from reportkit.config import ConfigError, read_config
+    from reportkit.corpus.ingest import load_corpus
 
     try:
         config, base = read_config(args.config)

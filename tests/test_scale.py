@@ -26,11 +26,12 @@ import reportkit.corpus.cache
 from reportkit import schema
 from reportkit.cli import main
 from reportkit.corpus.ingest import _reports_frame, find_files, iter_reports
-from reportkit.corpus.store import CHECKS_SCHEMA, VALUES_SCHEMA, Corpus, csv_lines, write_corpus
+from reportkit.corpus.store import Corpus, csv_lines, write_corpus
 from reportkit.extract.checks import YearEntry, check_across_years
 from reportkit.extract.parse import parse_bytes
+from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
-INGEST = importlib.import_module("reportkit.corpus.ingest")  # not the function
+INGEST = importlib.import_module("reportkit.corpus.files")  # where parse_file is looked up
 OUTPUTS = [f"{n}{s}" for n in ("values", "reports", "checks") for s in (".parquet", ".csv")]
 AN_HOUR_AGO = time.time() - 3600
 

@@ -29,6 +29,7 @@ import os
 import sys
 import time
 import unicodedata
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
@@ -38,17 +39,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reportkit.corpus.outdir import file_mode
-from reportkit.corpus.store import CHECKS_SCHEMA, VALUES_SCHEMA, dumps_json, output_stats
+from reportkit.corpus.outdir import atomic_write
+from reportkit.corpus.store import dumps_json, output_stats
+from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
 CACHE_DIR = "cache"
 INDEX = "index.json"
 README = "README.txt"
-#: A report's row of ``reports`` without ``source_path``, in this order ("meta").
-META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "agency_id", "level",
-               "body_kind", "region", "year",
-               "template", "status", "error", "format", "encoding", "n_values",
-               "n_checks_failed", "ignored_rows")
 Meta = tuple[Any, ...]
 #: A file modified this recently may change again within the file system's timestamp
 #: resolution without its mtime changing: its stat is not trusted next time.
@@ -146,7 +143,7 @@ class _RowSource:
         if offset < 0 or offset + count > self.starts[-1]:
             raise CacheError(f"{self.file}: rows {offset}+{count} out of range")
         pieces: list[Piece] = []
-        i = max(0, _bisect_right(self.starts, offset) - 1)
+        i = max(0, bisect_right(self.starts, offset) - 1)
         while count > 0:
             take = min(count, self.starts[i + 1] - offset)
             pieces.append((self._group(i), offset - self.starts[i], take))
@@ -158,17 +155,6 @@ class _RowSource:
     def close(self) -> None:
         self.groups.clear()
         self.file.close()
-
-
-def _bisect_right(a: list[int], x: int) -> int:
-    lo, hi = 0, len(a)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if x < a[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 class ParseCache:
@@ -273,10 +259,7 @@ class ParseCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         index = {"version": self.version, "entries": entries, "stats": stats,
                  "last_run": last_run}
-        tmp = self.dir / f".{INDEX}.tmp"
-        tmp.write_bytes(dumps_json(index))
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, self.dir / INDEX)
+        atomic_write(self.dir / INDEX, lambda tmp: tmp.write_bytes(dumps_json(index)))
         readme = self.dir / README
         if not readme.exists():
             readme.write_text("reportkit's parse cache: an index into the outputs next to this "
@@ -289,9 +272,9 @@ class ParseCache:
         """Delete the cache of ``out_dir`` (``--no-cache``, or a damaged one): only the
         files the cache writes, and its folder if that is then empty."""
         folder = Path(out_dir) / CACHE_DIR
-        for name in (INDEX, f".{INDEX}.tmp", README):
+        for path in (folder / INDEX, folder / README, *folder.glob(f".{INDEX}*.tmp")):
             try:
-                (folder / name).unlink()
+                path.unlink()
             except OSError:
                 pass
         try:

@@ -17,13 +17,11 @@ its result is the same as a clean run's.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +29,8 @@ import pandas as pd
 import pyarrow as pa
 from tqdm import tqdm
 
-from reportkit import schema
 from reportkit.corpus import manifest
 from reportkit.corpus.cache import (
-    META_FIELDS,
     CacheError,
     Entry,
     Meta,
@@ -42,249 +38,43 @@ from reportkit.corpus.cache import (
     Piece,
     entry_key,
 )
-from reportkit.corpus.manifest import MANIFEST, Warn, read_manifests, resolve
-from reportkit.corpus.outdir import OutputError, is_output_folder, owned
+from reportkit.corpus.files import (
+    DEFAULT_MAX_SIZE_MB,
+    UsageError,
+    _duplicate,
+    _not_regular,
+    _too_big,
+    environment_error,
+    find_files,
+    iter_reports,
+    safe_name,
+)
+from reportkit.corpus.manifest import Warn, read_manifests, resolve
+from reportkit.corpus.outdir import OutputError, owned
+from reportkit.corpus.pool import META_INDEX as _M
+from reportkit.corpus.pool import Carried, check_tuple, meta_of, parsed_stream
 from reportkit.corpus.store import (
-    CHECKS_SCHEMA,
-    VALUES_SCHEMA,
     Corpus,
     CorpusWriter,
     StoredCorpus,
-    columns_batch,
+    load,
     output_stats,
     rows_batch,
     to_frame,
 )
 from reportkit.corpus.workers import (
     Limits,
-    Overtime,
-    robust_map,
-    start_deadline,
-    stop_deadline,
-    stop_watchdog,
 )
 from reportkit.extract.checks import YearEntry, check_across_years
-from reportkit.extract.parse import CHECK_COLUMNS, VALUE_COLUMNS, Report, parse_bytes, report_id_for
+from reportkit.extract.parse import Report
+from reportkit.schema.frames import (
+    CHECKS_SCHEMA,
+    REPORT_COLUMNS,
+    STATUSES,
+    VALUES_SCHEMA,
+)
 
-DEFAULT_MAX_SIZE_MB = 50.0
-REPORT_COLUMNS = ["report_id", "source_path", "sha256", "agency", "agency_short", "agency_id",
-                  "level", "body_kind", "region",
-                  "year", "template", "status", "error", "format", "encoding", "n_values",
-                  "n_checks_failed", "ignored_rows"]
-_MAX_CHUNK = 64  # files per task sent to a worker
 _BATCH_ROWS = 65_536  # rows per Parquet row group written
-_TABLE, _FORWARD, _OVER = schema.CROSS_YEAR
-
-
-class UsageError(Exception):
-    """A command-line mistake (a path that does not exist) or an output folder that cannot
-    be used: exit code 2."""
-
-
-def find_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Report files under ``paths`` (files, or folders searched recursively), sorted.
-
-    Hidden files (``.DS_Store``, ``.gitkeep``), ``manifest.csv`` and reportkit's own output
-    folders (they hold its marker) are not reports. A folder that cannot be listed is
-    returned as it is: it gets a row saying so.
-    """
-    found: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found.extend(_walk(p))
-        elif p.exists():
-            found.append(p)
-        else:
-            raise UsageError(f"{safe_name(p)}: no such file or folder")
-    return list(dict.fromkeys(found))
-
-
-def _walk(root: Path) -> list[Path]:
-    """Files under ``root`` (and folders that cannot be listed), sorted like
-    ``sorted(root.rglob("*"))``."""
-    if is_output_folder(root):
-        return []
-    out: list[Path] = []
-    unreadable: list[Path] = []
-
-    def failed(exc: OSError) -> None:
-        unreadable.append(Path(exc.filename))
-
-    for folder, dirs, names in os.walk(root, onerror=failed):
-        base = Path(folder)
-        dirs[:] = [d for d in dirs if not d.startswith(".")
-                   and not is_output_folder(base / d)]
-        # every name but hidden ones and manifests: a pipe or a broken link gets a row too
-        out.extend(base / n for n in names if not n.startswith(".") and n != MANIFEST)
-    return sorted(out + unreadable)
-
-
-def safe_name(path: str | Path) -> str:
-    """A path as text that can be written anywhere: bytes that are not UTF-8 (a name
-    from another system) shown as ``\\xNN``."""
-    return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
-
-
-def _unparsed(path: Path, error: str) -> Report:
-    report = Report(report_id_for(hashlib.sha256(os.fsencode(str(path))).hexdigest()),
-                    safe_name(path), "")
-    report.error = error
-    return report
-
-
-def _not_regular(path: Path) -> Report:
-    return _unparsed(path, "not a regular file (a pipe, a device or a socket): nothing was "
-                           "read from it")
-
-
-def _too_big(path: Path, size: int, max_bytes: int) -> Report:
-    return _unparsed(path, f"the file is {size / 1e6:.0f} MB, over the "
-                           f"{max_bytes / 1e6:.0f} MB limit: raise --max-size-mb to read it")
-
-
-def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int,
-               limits: Limits | None = None) -> Report:
-    """One file → one Report; never raises for bad input. In a worker process, ``limits``
-    bound the memory and time it may take."""
-    try:
-        if path.is_dir():
-            os.listdir(path)
-            return _unparsed(path, "a folder that cannot be read: check its permissions")
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return _not_regular(path)
-        if st.st_size > max_bytes:
-            return _too_big(path, st.st_size, max_bytes)
-        data = path.read_bytes()
-    except OSError as exc:
-        what = "folder" if path.is_dir() else "file"
-        return _unparsed(path, f"cannot read the {what} ({exc.strerror}): check its "
-                               "permissions")
-    if limits is None:
-        return parse_bytes(data, safe_name(path), overrides)
-    try:
-        start_deadline(limits)
-        try:
-            return parse_bytes(data, safe_name(path), overrides)
-        finally:
-            stop_deadline()
-    except MemoryError:
-        return _unparsed(path, f"reading it needs more than the {limits.memory_mb:.0f} MB "
-                               "of memory a file may take (a hugely compressed part?): "
-                               "raise --max-memory-mb to try again")
-    except (Overtime, RecursionError):
-        return _unparsed(path, f"reading it took more than the {limits.seconds:.0f} s a "
-                               "file may take: raise --timeout to try again")
-
-
-def iter_reports(files: list[Path], max_size_mb: float = DEFAULT_MAX_SIZE_MB,
-                 progress: bool = True) -> Iterator[Report]:
-    """Parse ``files`` in order, in this process, marking later copies of the same content
-    as duplicates (what :func:`ingest_paths` does, one :class:`Report` at a time)."""
-    overrides = read_manifests(files)
-    max_bytes = int(max_size_mb * 1e6)
-    first_of: dict[str, str] = {}
-    copies: dict[str, int] = {}
-    bar = tqdm(files, desc="reports", unit="file", disable=None if progress else True)
-    for path in bar:
-        report = parse_file(path, overrides.get(path.resolve()), max_bytes)
-        if report.sha256 and report.sha256 in first_of:
-            copies[report.sha256] = copies.get(report.sha256, 1) + 1
-            yield _duplicate(report.report_id, str(path), report.sha256,
-                             copies[report.sha256], first_of[report.sha256])
-            continue
-        if report.sha256:
-            first_of[report.sha256] = str(path)
-        yield report
-
-
-def _duplicate(report_id: str, path: str, sha256: str, copy: int, first: str) -> Report:
-    return Report(f"{report_id}-{copy}", path, sha256, status="duplicate",
-                  error=f"same content as {first}: counted once")
-
-
-# --- the work a worker does ------------------------------------------------------------------
-
-
-def _check_tuple(c: Any) -> tuple:
-    return (c.report_id, c.check, c.subject, c.expected, c.actual, c.passed, c.status, c.kind)
-
-
-#: The cells the cross-year checks read: carried_forward and carried_over per request
-#: column, then part 二's issued / repealed / in_force of regulations and normative documents.
-_CARRY_CELLS = tuple([(_TABLE, row, c) for row in (_FORWARD, _OVER)
-                      for c in schema.REQUEST_COLUMNS]
-                     + [("proactive", row, c) for row in schema.IN_FORCE_ROWS
-                        for c in schema.IN_FORCE_COLUMNS])
-_CARRY_INDEX = {cell: i for i, cell in enumerate(_CARRY_CELLS)}
-
-
-def _carry(report: Report) -> tuple[float, ...] | None:
-    """What the cross-year checks need of a report (:data:`_CARRY_CELLS`, NaN where
-    absent); None for a report without values."""
-    if not report.values:
-        return None
-    found = {(v.table, v.row, v.column): v.value for v in report.values
-             if v.table in (_TABLE, "proactive")}
-    return tuple(found.get(cell, math.nan) for cell in _CARRY_CELLS)
-
-
-class _Carried(Mapping):
-    """A report's carried-forward/over figures, keyed (table, row, column), as the
-    cross-year check reads them; a tuple underneath (a corpus has many)."""
-
-    __slots__ = ("figures",)
-
-    def __init__(self, figures: tuple[float, ...]) -> None:
-        self.figures = figures
-
-    def __getitem__(self, key: tuple[str, str, str]) -> float:
-        return self.figures[_CARRY_INDEX[key]]
-
-    def __iter__(self) -> Iterator[tuple[str, str, str]]:
-        return iter(_CARRY_INDEX)
-
-    def __len__(self) -> int:
-        return len(_CARRY_INDEX)
-
-
-_M = {name: i for i, name in enumerate(META_FIELDS)}  # positions in a Meta tuple
-assert REPORT_COLUMNS == [META_FIELDS[0], "source_path", *META_FIELDS[1:]]
-
-
-def _meta(report: Report) -> Meta:
-    row = report.meta()
-    return tuple(row[f] for f in META_FIELDS)
-
-
-Parsed = tuple[Meta, tuple[float, ...] | None, int, int]
-
-
-def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int,
-                limits: Limits | None = None
-                ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
-    """Parse a chunk of files; per file ``(meta, carry, n_values, n_checks)``, and all their
-    ``values`` and ``checks`` rows as two Arrow batches (compact to send between processes)."""
-    parsed: list[Parsed] = []
-    values: list[list[Any]] = [[] for _ in VALUE_COLUMNS]
-    checks: list[list[Any]] = [[] for _ in CHECK_COLUMNS]
-    for path, overrides in tasks:
-        report = parse_file(Path(path), overrides, max_bytes, limits)
-        vs, cs = report.values, report.checks
-        values[0].extend([report.report_id] * len(vs))
-        values[1].extend([v.table for v in vs])
-        values[2].extend([v.row for v in vs])
-        values[3].extend([v.column for v in vs])
-        values[4].extend([v.value for v in vs])
-        values[5].extend([v.raw for v in vs])
-        values[6].extend([v.label_raw for v in vs])
-        values[7].extend([v.match for v in vs])
-        values[8].extend([v.page for v in vs])
-        for col, attr in zip(checks, CHECK_COLUMNS):
-            col.extend([getattr(c, attr) for c in cs])
-        parsed.append((_meta(report), _carry(report), len(vs), len(cs)))
-    stop_watchdog()  # a worker waiting for its next chunk is not stuck
-    return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))
 
 
 # --- the parent: plan, parse what is new, assemble in file order ----------------------------
@@ -360,55 +150,6 @@ def _fingerprint(items: list[_Item], max_bytes: int) -> str | None:
     return h.hexdigest()
 
 
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _lost(task: tuple[str, dict[str, Any] | None], why: str
-          ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
-    """The result of a one-file chunk whose worker died: the file ``failed``, saying so."""
-    report = _unparsed(Path(task[0]), why)
-    return ([(_meta(report), None, 0, 0)], columns_batch([[] for _ in VALUES_SCHEMA],
-            VALUES_SCHEMA), columns_batch([[] for _ in CHECKS_SCHEMA], CHECKS_SCHEMA))
-
-
-@contextmanager
-def _parsed_stream(items: list[_Item], max_bytes: int, jobs: int | None, limits: Limits
-                   ) -> Iterator[Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece],
-                                                list[Piece]]]]:
-    """Parse ``items`` in worker processes (each file within ``limits``; a worker that dies
-    costs only its file); yields an iterator over ``(meta, carry, values, checks)`` per
-    item, in order."""
-    tasks = [(item.name, item.overrides) for item in items]
-    n_jobs = default_jobs() if jobs is None else max(1, jobs)
-    size = max(1, min(_MAX_CHUNK, math.ceil(len(tasks) / (n_jobs * 4))))
-    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    if not chunks:
-        yield iter(())
-        return
-    work = partial(parse_chunk, max_bytes=max_bytes, limits=limits)
-    results = robust_map(work, chunks, n_jobs, limits, _lost)
-    try:
-        yield _unpack(results)
-    finally:
-        results.close()  # type: ignore[attr-defined]
-
-
-def _unpack(results: Iterable[tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]]
-            ) -> Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece], list[Piece]]]:
-    for parsed, values, checks in results:
-        vt, ct = pa.Table.from_batches([values]), pa.Table.from_batches([checks])
-        v_off = c_off = 0
-        for meta, carry, n_values, n_checks in parsed:
-            yield meta, carry, [(vt, v_off, n_values)], [(ct, c_off, n_checks)]
-            v_off += n_values
-            c_off += n_checks
-
-
 def _count(pieces: list[Piece]) -> int:
     return sum(n for _, _, n in pieces)
 
@@ -457,7 +198,7 @@ class _Assembler:
         if sha and sha in self.first_of:
             copy = self.copies[sha] = self.copies.get(sha, 1) + 1
             dup = _duplicate(meta[_M["report_id"]], path, sha, copy, self.first_of[sha])
-            self.rows.append(_report_row(_meta(dup), path))
+            self.rows.append(_report_row(meta_of(dup), path))
             return None
         offsets = self.written["values"], self.written["checks"]
         if sha:
@@ -466,7 +207,7 @@ class _Assembler:
         if carry is not None:
             self.carry.append(YearEntry(meta[_M["report_id"]],
                                         meta[_M["agency_id"]] or meta[_M["agency"]],
-                                        meta[_M["year"]], _Carried(carry),
+                                        meta[_M["year"]], Carried(carry),
                                         meta[_M["template"]] or ""))
         for name, pieces in (("values", values), ("checks", checks)):
             pending = self.pending[name]
@@ -500,7 +241,7 @@ class _Assembler:
         cross = check_across_years(self.carry)
         if cross:
             self.sink.write_checks(pa.Table.from_batches(
-                [rows_batch([_check_tuple(c) for c in cross], CHECKS_SCHEMA)]))
+                [rows_batch([check_tuple(c) for c in cross], CHECKS_SCHEMA)]))
         reports = _reports_frame(self.rows, cross)
         if before_commit is not None:
             before_commit()
@@ -570,7 +311,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
         return StoredCorpus(out_dir)
     todo = [it for it in items if it.entry is None and it.fixed is None]
     # the workers start first: no thread of ours (progress bar, writers) is forked with them
-    with _parsed_stream(todo, max_bytes, jobs, limits) as fresh:
+    with parsed_stream([(it.name, it.overrides) for it in todo], max_bytes, jobs, limits) as fresh:
         sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
                                             else _MemorySink())
         bar = tqdm(total=len(items), desc="reports", unit="file",
@@ -579,7 +320,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
             assembler = _Assembler(sink)
             for item in items:
                 if item.fixed is not None:
-                    assembler.add(item.shown, _meta(item.fixed), None, [], [])
+                    assembler.add(item.shown, meta_of(item.fixed), None, [], [])
                     bar.update()
                     continue
                 if item.entry is not None:
@@ -634,8 +375,7 @@ def summary(corpus: Corpus) -> str:
     """A short account of a run: counts per status, checks failed, each bad file."""
     reports = corpus.reports
     counts = reports["status"].value_counts()
-    parts = [f"{counts.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "not_a_report",
-                                                  "duplicate") if counts.get(s, 0)]
+    parts = [f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0)]
     # n_checks_failed counts each report's failed identities, the cross-year ones included
     failed_checks = int(reports["n_checks_failed"].sum())
     lines = [f"{len(reports)} files: " + ", ".join(parts or ["none"])
@@ -646,6 +386,20 @@ def summary(corpus: Corpus) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["CHECK_COLUMNS", "DEFAULT_MAX_SIZE_MB", "REPORT_COLUMNS", "VALUE_COLUMNS", "Corpus",
-           "UsageError", "find_files", "ingest_paths", "iter_reports", "parse_chunk",
-           "parse_file", "read_manifests", "summary"]
+def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) -> Corpus:
+    """The corpus in ``processed_dir``; if that folder holds none yet and ``raw_dir`` is
+    given, ingest ``raw_dir`` into it first (so a notebook runs top to bottom on a fresh
+    clone). A ``processed_dir`` that does not exist is an error (a mistyped path must not
+    fill a new folder with the sample data)."""
+    processed = Path(processed_dir)
+    if not processed.is_dir():
+        raise FileNotFoundError(f"{processed}: no such folder (processed_dir): give the "
+                                "folder `reportkit ingest --out` wrote, e.g. data/processed")
+    if not (processed / "values.parquet").exists() and raw_dir is not None:
+        print(f"{processed}: no processed data yet; ingesting {raw_dir}", file=sys.stderr)
+        return ingest_paths([raw_dir], processed, progress=False)
+    return load(processed)
+
+
+__all__ = ["DEFAULT_MAX_SIZE_MB", "Corpus", "UsageError", "environment_error", "find_files",
+           "ingest_paths", "iter_reports", "load_corpus", "safe_name", "summary"]

@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 
 from reportkit import schema
-from reportkit.corpus.store import VALUE_COLUMNS
 from reportkit.extract import metadata
 from reportkit.extract.checks import COUNTED_KINDS, CellKey, CheckResult, check_report
 from reportkit.extract.document import Document
@@ -27,10 +26,7 @@ from reportkit.extract.values import (
     extract_requests,
     extract_review,
 )
-
-STATUSES = ("ok", "partial", "failed", "not_a_report", "duplicate")
-CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status",
-                 "kind"]
+from reportkit.schema.frames import CHECK_COLUMNS, VALUE_COLUMNS
 
 
 @dataclass
