@@ -14,6 +14,7 @@ import subprocess
 
 import docx
 import pytest
+import reference
 import yaml
 from conftest import SEED_FILES
 from docx.oxml.ns import qn
@@ -363,7 +364,7 @@ def test_quality_lists_unread_files_and_failed_arithmetic(dirty, tmp_path) -> No
 
 def test_cli_brief(corpus, tmp_path, capsys) -> None:
     processed = tmp_path / "processed"
-    reportkit.corpus.store.write_corpus(corpus, processed)
+    reference.write_corpus(corpus, processed)
     out = tmp_path / "b.docx"
     code = main(["brief", "--processed", str(processed), "--out", str(out),
                  "--charts", "not_held_share,correction_rates", "--agencies", "密云区,西集镇"])

@@ -8,6 +8,7 @@ the source (:mod:`ast`); a module may import its own layer or a lower one, never
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,34 @@ def test_test_only_code_is_not_in_the_package() -> None:
     for name, path in MODULES.items():
         assert "synthetic" not in GRAPH[name], name
         assert "import synthetic" not in path.read_text(encoding="utf-8"), name
+
+
+def test_templates_are_data() -> None:
+    """Any template year is scored the same way: the template list, its first years and
+    its rows decide (no year literals in the code that reads reports)."""
+    from reportkit import schema
+    from reportkit.extract.metadata import decide_template
+    from reportkit.extract.tables import Parts
+
+    assert schema.TEMPLATES == tuple(t.name for t in schema.TEMPLATE_SPECS)
+    assert schema.LATEST == "2021"
+    assert [schema.template_for_year(y) for y in (2015, 2019, 2020, 2021, 2024, None)] == [
+        "2019", "2019", "2019", "2021", "2021", "2021"]
+    assert schema.template("2021").in_force and not schema.template("2019").in_force
+    assert len(schema.template("2019").columns["requests"]) == 7
+    empty = Parts()
+    assert decide_template(empty, 2020) == "2019"  # no markers: the year decides
+    assert decide_template(empty, None) == "2021"
+    literal = re.compile(r"""["'](2019|2021)["']""")
+    for name, path in MODULES.items():
+        if name.startswith(("reportkit.extract", "reportkit.corpus")):
+            assert not literal.search(path.read_text(encoding="utf-8")), name
+
+
+def test_display_labels_once() -> None:
+    from reportkit.schema import labels
+
+    for key in ("granted", "withheld", "other_handling"):
+        assert labels.outcome_label(key, "zh") and labels.outcome_label(key, "en") != key
+    assert labels.measure_label("review", "zh") == "行政复议"
+    assert labels.outcome_label("no_such_row", "en") == "no_such_row"

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from conftest import SEED_FILES
+from reference import iter_reports, write_corpus
 from synthetic import make_reports
 from synthetic import write_corpus as write_synthetic
 
@@ -25,8 +26,8 @@ import reportkit
 import reportkit.corpus.cache
 from reportkit import schema
 from reportkit.cli import main
-from reportkit.corpus.ingest import _reports_frame, find_files, iter_reports
-from reportkit.corpus.store import Corpus, csv_lines, write_corpus
+from reportkit.corpus.ingest import _reports_frame, find_files
+from reportkit.corpus.store import Corpus, csv_lines
 from reportkit.extract.checks import YearEntry, check_across_years
 from reportkit.extract.parse import parse_bytes
 from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
@@ -182,7 +183,7 @@ def _reference(paths: list[Path]) -> Corpus:
     """The corpus as the first, serial and in-memory, implementation built it."""
     values, checks, metas, carry = [], [], [], []
     table, forward, over = schema.CROSS_YEAR
-    for report in iter_reports(find_files(paths), progress=False):
+    for report in iter_reports(find_files(paths)):
         metas.append(report.meta())
         if report.values:
             values.append(report.values_frame)

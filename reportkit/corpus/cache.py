@@ -16,9 +16,14 @@ outputs a run writes (``values.parquet``, ``checks.parquet``). The cache is thei
   and mtime of the six files it wrote. Rows are only taken from outputs that are still as
   written; a run that reads the same files the same way writes nothing.
 
-The parser version is a hash of the parsing modules' source (and of the Unicode tables that
-label normalisation depends on): a change to how files are read invalidates every entry; a
-change to the command line, the notebooks' helpers or the charts does not.
+The parser version is a hash of the source of ``reportkit/schema/`` and
+``reportkit/extract/`` (and of the Unicode tables that label normalisation depends on): a
+change to how files are read invalidates every entry; a change to the corpus layer, the
+command line, the analysis, the charts or the briefing does not.
+
+Use (:mod:`reportkit.corpus.ingest`): ``todo = cache.plan(items)`` (what to parse; the
+others carry their cached ``entry``), ``cache.parsed(item, sha)`` for each fresh parse,
+``cache.record(…)`` where its rows went, ``cache.commit(items, max_bytes, written)``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 import unicodedata
@@ -88,6 +94,42 @@ def entry_key(sha256: str, overrides: dict[str, Any] | None) -> str:
         return sha256
     extra = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
     return f"{sha256}:{hashlib.sha256(extra.encode()).hexdigest()[:16]}"
+
+
+@dataclass(slots=True)
+class Item:
+    """One input file and how its report will be had."""
+
+    path: Path
+    name: str  # the path as the system gives it, to open
+    shown: str  # the path as written in the outputs (see safe_name)
+    overrides: dict[str, Any] | None
+    stat: os.stat_result | None = None
+    key: str | None = None  # cache key, once the content hash is known
+    entry: Entry | None = None  # a cached parse
+    fixed: Any = None  # a Report decided without reading (not a regular file, too big)
+
+
+def _hash_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def fingerprint(items: list[Item], max_bytes: int) -> str | None:
+    """What a run read and how: equal fingerprints, equal outputs. None when some file
+    could not be read (such a run is never skipped)."""
+    h = hashlib.sha256(f"{max_bytes}\n".encode())
+    for item in items:
+        if item.fixed is not None and item.stat is not None:
+            tag = f"big:{item.stat.st_size}"
+        elif item.key is not None:
+            tag = item.key
+        else:
+            return None
+        h.update(f"{item.shown}\0{tag}\n".encode())
+    return h.hexdigest()
 
 
 class CacheError(Exception):
@@ -189,6 +231,50 @@ class ParseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    # --- the coarse API: plan, (parse, record), commit ---------------------------------------
+
+    def plan(self, items: list[Item]) -> list[Item]:
+        """Find the cached parse of every item whose content is known (by its stat, else
+        by hashing it when the cache holds any entry); returns the items still to parse
+        (those not decided without reading)."""
+        rehash = len(self) > 0
+        for item in items:
+            st = item.stat
+            if item.fixed is not None or st is None or not stat.S_ISREG(st.st_mode):
+                continue
+            sha = self.known_sha(item.shown, st)
+            if sha is None and rehash:
+                sha = _hash_file(item.path)
+                if sha is not None:
+                    self.remember_stat(item.shown, st, sha)
+            if sha is not None:
+                item.key = entry_key(sha, item.overrides)
+                item.entry = self.get(item.key)
+        return [it for it in items if it.entry is None and it.fixed is None]
+
+    def parsed(self, item: Item, sha256: str) -> None:
+        """A file parsed this run: its content hash gives its key and is remembered for
+        its stat."""
+        if not sha256:
+            return
+        item.key = entry_key(sha256, item.overrides)
+        if item.stat is not None:
+            self.remember_stat(item.shown, item.stat, sha256)
+
+    def unchanged(self, items: list[Item], max_bytes: int) -> bool:
+        """True when the last run read the same files the same way and all six outputs
+        are still as it wrote them (nothing to parse or write)."""
+        fp = fingerprint(items, max_bytes)
+        return (fp is not None and self.last_run.get("fingerprint") == fp
+                and self.last_run.get("outputs") == output_stats(self.out))
+
+    def commit(self, items: list[Item], max_bytes: int, written: bool) -> None:
+        """Save the index after a run over ``items``: with ``written``, the entries
+        recorded for the outputs just written; without, the old ones (and new stats)."""
+        live = {item.shown for item in items}
+        self.save(live, {"fingerprint": fingerprint(items, max_bytes),
+                         "outputs": output_stats(self.out)} if written else None)
+
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, key: str) -> Entry | None:
@@ -232,12 +318,6 @@ class ParseCache:
         if self.stats.get(path) != value:
             self.stats[path] = value
             self._stats_changed = True
-
-    def unchanged(self, fingerprint: str | None) -> bool:
-        """True when the last run read the same files the same way and all six outputs
-        are still as it wrote them."""
-        return (fingerprint is not None and self.last_run.get("fingerprint") == fingerprint
-                and self.last_run.get("outputs") == output_stats(self.out))
 
     # --- writing ---------------------------------------------------------------------------
 

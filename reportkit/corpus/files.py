@@ -10,13 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
-from reportkit.corpus.manifest import MANIFEST, read_manifests
+from reportkit.corpus.manifest import MANIFEST
 from reportkit.corpus.outdir import is_output_folder
 from reportkit.corpus.workers import Limits, Overtime, start_deadline, stop_deadline
 from reportkit.extract.parse import Report, parse_bytes, report_id_for
@@ -123,27 +121,6 @@ def parse_file(path: Path, overrides: dict[str, Any] | None, max_bytes: int,
     except (Overtime, RecursionError):
         return _unparsed(path, f"reading it took more than the {limits.seconds:.0f} s a "
                                "file may take: raise --timeout to try again")
-
-
-def iter_reports(files: list[Path], max_size_mb: float = DEFAULT_MAX_SIZE_MB,
-                 progress: bool = True) -> Iterator[Report]:
-    """Parse ``files`` in order, in this process, marking later copies of the same content
-    as duplicates (what :func:`ingest_paths` does, one :class:`Report` at a time)."""
-    overrides = read_manifests(files)
-    max_bytes = int(max_size_mb * 1e6)
-    first_of: dict[str, str] = {}
-    copies: dict[str, int] = {}
-    bar = tqdm(files, desc="reports", unit="file", disable=None if progress else True)
-    for path in bar:
-        report = parse_file(path, overrides.get(path.resolve()), max_bytes)
-        if report.sha256 and report.sha256 in first_of:
-            copies[report.sha256] = copies.get(report.sha256, 1) + 1
-            yield _duplicate(report.report_id, str(path), report.sha256,
-                             copies[report.sha256], first_of[report.sha256])
-            continue
-        if report.sha256:
-            first_of[report.sha256] = str(path)
-        yield report
 
 
 def _duplicate(report_id: str, path: str, sha256: str, copy: int, first: str) -> Report:

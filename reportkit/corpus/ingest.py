@@ -16,12 +16,9 @@ its result is the same as a clean run's.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import stat
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +27,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from reportkit.corpus import manifest
-from reportkit.corpus.cache import (
-    CacheError,
-    Entry,
-    Meta,
-    ParseCache,
-    Piece,
-    entry_key,
-)
+from reportkit.corpus.cache import CacheError, Item, Meta, ParseCache, Piece
 from reportkit.corpus.files import (
     DEFAULT_MAX_SIZE_MB,
     UsageError,
@@ -46,7 +36,6 @@ from reportkit.corpus.files import (
     _too_big,
     environment_error,
     find_files,
-    iter_reports,
     safe_name,
 )
 from reportkit.corpus.manifest import Warn, read_manifests, resolve
@@ -58,7 +47,6 @@ from reportkit.corpus.store import (
     CorpusWriter,
     StoredCorpus,
     load,
-    output_stats,
     rows_batch,
     to_frame,
 )
@@ -66,7 +54,6 @@ from reportkit.corpus.workers import (
     Limits,
 )
 from reportkit.extract.checks import YearEntry, check_across_years
-from reportkit.extract.parse import Report
 from reportkit.schema.frames import (
     CHECKS_SCHEMA,
     REPORT_COLUMNS,
@@ -80,36 +67,15 @@ _BATCH_ROWS = 65_536  # rows per Parquet row group written
 # --- the parent: plan, parse what is new, assemble in file order ----------------------------
 
 
-@dataclass(slots=True)
-class _Item:
-    """One input file and how its report will be had."""
-
-    path: Path
-    name: str  # the path as the system gives it, to open
-    shown: str  # the path as written in the outputs (see safe_name)
-    overrides: dict[str, Any] | None
-    stat: os.stat_result | None = None
-    key: str | None = None  # cache key, once the content hash is known
-    entry: Entry | None = None  # a cached parse
-    fixed: Report | None = None  # decided without reading (over the size limit)
-
-
-def _hash_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _plan(files: list[Path], overrides: dict[Path, dict[str, Any]], max_bytes: int,
-          store: ParseCache | None) -> list[_Item]:
-    """Stat every file; find the cached parse of those whose content is known."""
-    items: list[_Item] = []
-    rehash = store is not None and len(store) > 0
+def _stat_items(files: list[Path], overrides: dict[Path, dict[str, Any]],
+                max_bytes: int) -> list[Item]:
+    """Every file as an :class:`Item`, stat'ed; decided at once (without reading) when it
+    is not a regular file or is over the size limit."""
+    items: list[Item] = []
     folders: dict[Path, Path] = {}
     for path in files:
-        item = _Item(path, str(path), safe_name(path),
-                     overrides.get(resolve(path, folders)) if overrides else None)
+        item = Item(path, str(path), safe_name(path),
+                    overrides.get(resolve(path, folders)) if overrides else None)
         items.append(item)
         try:
             st = item.stat = path.stat()
@@ -121,33 +87,7 @@ def _plan(files: list[Path], overrides: dict[Path, dict[str, Any]], max_bytes: i
             continue
         if st.st_size > max_bytes:
             item.fixed = _too_big(path, st.st_size, max_bytes)
-            continue
-        if store is None:
-            continue
-        sha = store.known_sha(item.shown, st)
-        if sha is None and rehash:
-            sha = _hash_file(path)
-            if sha is not None:
-                store.remember_stat(item.shown, st, sha)
-        if sha is not None:
-            item.key = entry_key(sha, item.overrides)
-            item.entry = store.get(item.key)
     return items
-
-
-def _fingerprint(items: list[_Item], max_bytes: int) -> str | None:
-    """What a run read and how: equal fingerprints, equal outputs. None when some file
-    could not be read (such a run is never skipped)."""
-    h = hashlib.sha256(f"{max_bytes}\n".encode())
-    for item in items:
-        if item.fixed is not None and item.stat is not None:
-            tag = f"big:{item.stat.st_size}"
-        elif item.key is not None:
-            tag = item.key
-        else:
-            return None
-        h.update(f"{item.shown}\0{tag}\n".encode())
-    return h.hexdigest()
 
 
 def _count(pieces: list[Piece]) -> int:
@@ -302,14 +242,12 @@ def _ingest_into(paths: Iterable[str | Path], out_dir: str | Path | None, max_si
 def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
             out_dir: str | Path | None, max_bytes: int, progress: bool, jobs: int | None,
             limits: Limits, store: ParseCache | None) -> Corpus:
-    items = _plan(files, overrides, max_bytes, store)
-    live_paths = {item.shown for item in items}
-    if store is not None and out_dir is not None \
-            and all(it.entry is not None or it.fixed is not None for it in items) \
-            and store.unchanged(_fingerprint(items, max_bytes)):
-        store.save(live_paths, None)  # nothing to write; keep what was learnt of the files
+    items = _stat_items(files, overrides, max_bytes)
+    todo = store.plan(items) if store is not None else [it for it in items if it.fixed is None]
+    if store is not None and out_dir is not None and not todo \
+            and store.unchanged(items, max_bytes):
+        store.commit(items, max_bytes, written=False)  # keep what was learnt of the files
         return StoredCorpus(out_dir)
-    todo = [it for it in items if it.entry is None and it.fixed is None]
     # the workers start first: no thread of ours (progress bar, writers) is forked with them
     with parsed_stream([(it.name, it.overrides) for it in todo], max_bytes, jobs, limits) as fresh:
         sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
@@ -329,11 +267,8 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
                     values, checks = store.rows(item.entry)
                 else:
                     meta, carry, values, checks = next(fresh)
-                    sha = meta[_M["sha256"]]
-                    if store is not None and sha:
-                        item.key = entry_key(sha, item.overrides)
-                        if item.stat is not None:
-                            store.remember_stat(item.shown, item.stat, sha)
+                    if store is not None:
+                        store.parsed(item, meta[_M["sha256"]])
                 at = assembler.add(item.shown, meta, carry, values, checks)
                 if store is not None and item.key is not None and at is not None:
                     store.record(item.key, meta, carry, at[0], _count(values), at[1],
@@ -350,8 +285,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
     if out_dir is None:
         return result
     if store is not None:
-        store.save(live_paths, {"fingerprint": _fingerprint(items, max_bytes),
-                                "outputs": output_stats(out_dir)})
+        store.commit(items, max_bytes, written=True)
     return StoredCorpus(out_dir)
 
 
@@ -402,4 +336,4 @@ def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) ->
 
 
 __all__ = ["DEFAULT_MAX_SIZE_MB", "Corpus", "UsageError", "environment_error", "find_files",
-           "ingest_paths", "iter_reports", "load_corpus", "safe_name", "summary"]
+           "ingest_paths", "load_corpus", "safe_name", "summary"]

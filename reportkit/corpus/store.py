@@ -294,34 +294,6 @@ class CorpusWriter:
             self.abort()
 
 
-def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
-    """Write ``values``/``reports``/``checks`` as Parquet and as CSV (UTF-8 with BOM, so
-    Excel shows the Chinese). Each file is written to a temporary name and renamed, and
-    all are staged before any is renamed, so an interrupted run leaves no half file.
-
-    This writes frames held in memory, as pandas writes them; ``reportkit ingest`` streams
-    through :class:`CorpusWriter` instead, with the same result."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name in FRAMES:
-            frame: pd.DataFrame = getattr(corpus, name)
-            for suffix in (".parquet", ".csv"):
-                tmp = stage(out, name)
-                staged.append((tmp, out / f"{name}{suffix}"))
-                if suffix == ".parquet":
-                    frame.to_parquet(tmp, index=False)
-                else:
-                    excel_safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    publish(staged)
-    return [final for _, final in staged]
-
-
 def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
     """``{file: [size, mtime_ns]}`` of the six outputs, or None when one is missing."""
     stats: dict[str, list[int]] = {}

@@ -132,7 +132,8 @@ def _in_force(earlier: YearEntry, later: YearEntry) -> list[CheckResult]:
     """in_force(N−1) + issued(N) − repealed(N) == in_force(N), for regulations and
     normative documents; only between two reports of the 2021 template (the 2019 form has
     no 现行有效件数)."""
-    if earlier.template != "2021" or later.template != "2021":
+    if not all(e.template in schema.TEMPLATES and schema.template(e.template).in_force
+               for e in (earlier, later)):
         return []
     out = []
     for row in schema.IN_FORCE_ROWS:

@@ -96,9 +96,9 @@ class Report:
         """One table as a wide frame (rows × columns), in template order."""
         frame = self.values_frame
         frame = frame[frame["table"] == name]
-        order = [r.key for r in schema.rows_for(self.template or "2021", name)]
+        order = [r.key for r in schema.rows_for(self.template or schema.LATEST, name)]
         wide = frame.pivot(index="row", columns="column", values="value")
-        cols = list(dict.fromkeys(c for r in schema.rows_for(self.template or "2021", name)
+        cols = list(dict.fromkeys(c for r in schema.rows_for(self.template or schema.LATEST, name)
                                   for c in r.columns))
         return wide.reindex(index=[o for o in order if o in wide.index],
                             columns=[c for c in cols if c in wide.columns])
