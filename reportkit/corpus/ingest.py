@@ -9,7 +9,7 @@ overrides what the text says for the files it names.
 At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
 back each chunk as compact Arrow batches, which the parent streams, in file order, into
 Parquet row groups and CSV (:class:`reportkit.corpus.store.CorpusWriter`), so the corpus is never
-held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.cache`)
+held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.corpus.cache`)
 means a re-run parses only new or changed files, and writes nothing when nothing changed;
 its result is the same as a clean run's.
 """
@@ -196,7 +196,7 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
 
     ``jobs``: worker processes (default: one per core). ``cache``: with ``out_dir``, keep
     a content-hash cache in ``out_dir/cache`` so a re-run parses only new or changed
-    files. ``out_dir`` must be new, empty or reportkit's (:mod:`reportkit.outdir`;
+    files. ``out_dir`` must be new, empty or reportkit's (:mod:`reportkit.corpus.outdir`;
     ``force`` takes over another folder, keeping its files). ``limits``: memory and time
     per file (:class:`reportkit.corpus.workers.Limits`). ``warn``: called with each warning
     (manifest rows not applied, files moved aside); default :func:`warnings.warn`. With

@@ -11,7 +11,7 @@ Every check row has a ``kind``:
 * ``across_years`` — one body's report of year N against its report of N−1
   (``carried_across_years``, ``in_force_across_years``);
 * ``narrative`` — the report's prose against its own tables (``narrative_vs_table``, see
-  :mod:`reportkit.narrative`): a mismatch is a finding about the prose, and does not count
+  :mod:`reportkit.extract.narrative`): a mismatch is a finding about the prose, and does not count
   among the report's failed identities (``n_checks_failed``).
 """
 

@@ -5,8 +5,8 @@ This module is the single definition of the tidy frame's contract (see the proje
 else in the package spells a canonical key or a template label.
 
 Every row carries ``phrases``: short pieces of the template label that identify it once a
-label has been normalised (see :mod:`reportkit.labels`). A phrase written ``=其他`` must equal
-the whole normalised label cell rather than merely occur in it.
+label has been normalised (see :mod:`reportkit.extract.matching`). A phrase written
+``=其他`` must equal the whole normalised label cell rather than merely occur in it.
 """
 
 from __future__ import annotations
