@@ -1,6 +1,6 @@
 """Write a synthetic corpus: ``python benchmarks/generate.py OUT -n 10000 --layouts cells,rows``.
 
-The reports come from :mod:`reportkit.synthetic` (importable by tests too): consistent
+The reports come from :mod:`synthetic` (beside this script; tests import it too): consistent
 arithmetic, both templates, the seeds' text layouts and HTML, bodies spread over provinces
 and years 2019–2024, a ``manifest.csv`` with each file's region. Same seed, same bytes.
 """
@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from reportkit.synthetic import LAYOUTS, write_corpus
+from synthetic import LAYOUTS, write_corpus
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -125,7 +125,7 @@ def generate(folder: Path, n: int, layouts: str, seed: int) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(folder),
                     "-n", str(n), "--layouts", layouts, "--seed", str(seed)], check=True)
-    old = time.time() - 3600  # as if downloaded an hour ago (see reportkit.cache)
+    old = time.time() - 3600  # as if downloaded an hour ago (see reportkit.corpus.cache)
     for f in folder.iterdir():
         os.utime(f, (old, old))
     stamp.write_text(json.dumps(want))
@@ -168,7 +168,7 @@ def html_vs_read_html(corpus: Path, sample: int) -> dict[str, Any]:
     ``pandas.read_html`` alone, on the same pages (best of three alternating passes)."""
     import pandas as pd
 
-    from reportkit.parse import parse_bytes
+    from reportkit.extract.parse import parse_bytes
 
     files = sorted(corpus.glob("*.html"))[:sample]
     pages = [f.read_bytes() for f in files]

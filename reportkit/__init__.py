@@ -8,9 +8,9 @@
     >>> corpus = reportkit.load("data/processed")        # what `reportkit ingest` wrote
 """
 
-from reportkit.ingest import ingest_paths as ingest
-from reportkit.parse import Report, parse
-from reportkit.store import Corpus, load
+from reportkit.corpus.ingest import ingest_paths as ingest
+from reportkit.corpus.store import Corpus, load
+from reportkit.extract.parse import Report, parse
 
 __all__ = ["Corpus", "Report", "ingest", "load", "parse"]
 __version__ = "0.1.0"

@@ -1269,7 +1269,7 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
           title: str | None = None, date: object = None, figures_dir: str | Path | None = None,
           dpi: int = 300, svg: bool = True, fonts: dict[str, str] | None = None,
           source: str | None = None) -> Briefing:
-    """Write the briefing for ``corpus`` (a :class:`reportkit.store.Corpus`, or a processed
+    """Write the briefing for ``corpus`` (a :class:`reportkit.corpus.store.Corpus`, or a processed
     folder) to ``out`` (.docx). ``charts``: names of :data:`CHARTS` (default all; trend
     charts are left out, and said so, when the selection holds one year); ``agencies``,
     ``years``: as :func:`reportkit.analysis.select`. The charts are saved in
@@ -1281,7 +1281,7 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
 
     t = _t(lang)
     if isinstance(corpus, str | Path):
-        from reportkit.store import load
+        from reportkit.corpus.store import load
 
         source = source or str(corpus)
         corpus = load(corpus)
@@ -1412,7 +1412,7 @@ def build_for_run(config: dict[str, Any], base: Path, processed: Path) -> int:
         if not brief["enabled"]:
             print("  briefing:  off (brief.enabled: false)")
             return 0
-        from reportkit.store import load
+        from reportkit.corpus.store import load
 
         result = build_from_settings(brief, load(processed), base, source=str(processed))
     except (BriefError, FileNotFoundError) as exc:
@@ -1434,7 +1434,8 @@ def main(args: Any) -> int:
     """``reportkit brief``: the parsed command-line ``args`` (config, processed, out,
     charts, agencies, years, lang). Exit 0 when written, 2 for a request that cannot be
     met (message on stderr)."""
-    from reportkit.pipeline import ConfigError, load_corpus, read_config
+    from reportkit.config import ConfigError, read_config
+    from reportkit.corpus.ingest import load_corpus
 
     try:
         config, base = read_config(args.config)

@@ -9,8 +9,16 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from reportkit.ingest import DEFAULT_MAX_SIZE_MB, UsageError, ingest_paths, safe_name, summary
-from reportkit.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
+from reportkit.corpus.ingest import (
+    DEFAULT_MAX_SIZE_MB,
+    UsageError,
+    environment_error,
+    ingest_paths,
+    safe_name,
+    summary,
+)
+from reportkit.corpus.store import PROCESSED_DIR
+from reportkit.corpus.workers import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="YAML config for scheduled runs")
     brief = sub.add_parser("brief", help="build a Word briefing from the charts (docs/brief.md)")
     brief.add_argument("--config", help="YAML config (its inputs: and brief: sections)")
-    brief.add_argument("--processed", help="processed folder (default data/processed)")
+    brief.add_argument("--processed", help=f"processed folder (default {PROCESSED_DIR})")
     brief.add_argument("--out", help="the .docx to write (default outputs/briefing.docx)")
     brief.add_argument("--charts", help="comma-separated chart names (default all)")
     brief.add_argument("--agencies", help="comma-separated agency names, full or short")
@@ -77,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reportkit import brief
 
         return brief.main(args)
-    from reportkit.pipeline import run
+    from reportkit.run import run
 
     return run(args.config)
 
@@ -104,14 +112,6 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
               "(+ .csv)", file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
-
-
-def environment_error(exc: OSError, out: str) -> str:
-    """One line about a failure to write the outputs (the inputs' own failures are rows)."""
-    where = safe_name(exc.filename) if exc.filename else safe_name(out)
-    return (f"cannot write the outputs ({exc.strerror or exc}: {where}): check that "
-            f"{safe_name(out)} is a writable folder with free space; the previous outputs "
-            "are as they were")
 
 
 if __name__ == "__main__":

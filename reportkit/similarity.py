@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from reportkit import metrics
-from reportkit.read import read_document
+from reportkit.extract.read import read_document
 
 SHINGLE = 8
 NUM_PERM = 128

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportkit.parse import Report, parse, parse_bytes
+from reportkit.extract.parse import Report, parse, parse_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"

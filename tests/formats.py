@@ -1,6 +1,6 @@
 """Render a seed report (its .txt) as the forms reports are published in.
 
-Test helpers only. The seed text is read into blocks (:func:`reportkit.readers.text.read_text`);
+Test helpers only. The seed text is read into blocks (:func:`read_text`);
 each table is given spans the way a published page has them (:func:`span_layout`), then
 written as an HTML page (with site chrome), a Word .docx (python-docx, merged cells) or a
 PDF with a text layer (reportlab, its built-in Chinese font STSong-Light, so no font file is
@@ -15,9 +15,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportkit.document import Document, Paragraph, Table
-from reportkit.numbers import read_cell
-from reportkit.readers.text import read_text
+from reportkit.extract.document import Document, Paragraph, Table
+from reportkit.extract.numbers import read_cell
+from reportkit.extract.readers.text import read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

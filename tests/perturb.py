@@ -16,8 +16,8 @@ from collections.abc import Callable
 from lxml import html as lhtml
 
 from reportkit import schema
-from reportkit.labels import match_row
-from reportkit.numbers import read_cell
+from reportkit.extract.matching import match_row
+from reportkit.extract.numbers import read_cell
 
 #: The item rows of part 三 ("1.属于国家秘密" …): the labels a perturbation changes.
 ITEM_ROWS = tuple(r for r in schema.REQUEST_ROWS

@@ -14,10 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import synthetic
 from conftest import ROOT
 
 import reportkit
-from reportkit import synthetic
 
 HONGZE = ROOT / "../shared/real/hzq2024_working.pdf"
 AGENCY = "淮安市洪泽区人民政府"
@@ -75,7 +75,7 @@ def _pair_failures_without_in_force(corpus: reportkit.Corpus, report_id: str) ->
 
 
 def test_no_in_force_check_against_a_2019_form() -> None:
-    from reportkit.checks import YearEntry, check_across_years
+    from reportkit.extract.checks import YearEntry, check_across_years
 
     cells = {("proactive", "normative_documents", c): 1.0 for c in ("issued", "repealed",
                                                                     "in_force")}

@@ -19,7 +19,7 @@ import pytest
 
 import reportkit
 from reportkit import analysis, schema
-from reportkit.parse import parse_bytes
+from reportkit.extract.parse import parse_bytes
 
 RAW_SEEDS = Path(__file__).resolve().parents[1] / "data" / "raw"
 

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from formats import SEEDS, scanned_pdf, zip_bytes
 
-from reportkit.parse import parse_bytes
-from reportkit.readers import docx as docx_reader
-from reportkit.readers.pdf import NO_TEXT_LAYER
+from reportkit.extract.parse import parse_bytes
+from reportkit.extract.readers import docx as docx_reader
+from reportkit.extract.readers.pdf import NO_TEXT_LAYER
 
 SEED_TEXT = SEEDS[2].read_text(encoding="utf-8")  # 密云区
 NOISE = random.Random(3).randbytes(40_000)

@@ -14,6 +14,7 @@ import subprocess
 
 import docx
 import pytest
+import reference
 import yaml
 from conftest import SEED_FILES
 from docx.oxml.ns import qn
@@ -22,7 +23,8 @@ from docx.text.paragraph import Paragraph
 from seed_figures import SEEDS
 
 import reportkit
-from reportkit import analysis, brief, pipeline
+from reportkit import analysis, brief
+from reportkit import run as pipeline
 from reportkit.cli import main
 
 DATE = "2024-05-01"
@@ -362,7 +364,7 @@ def test_quality_lists_unread_files_and_failed_arithmetic(dirty, tmp_path) -> No
 
 def test_cli_brief(corpus, tmp_path, capsys) -> None:
     processed = tmp_path / "processed"
-    reportkit.store.write_corpus(corpus, processed)
+    reference.write_corpus(corpus, processed)
     out = tmp_path / "b.docx"
     code = main(["brief", "--processed", str(processed), "--out", str(out),
                  "--charts", "not_held_share,correction_rates", "--agencies", "密云区,西集镇"])

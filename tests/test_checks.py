@@ -8,7 +8,7 @@ import pytest
 from conftest import RAW
 
 import reportkit
-from reportkit.parse import parse_bytes
+from reportkit.extract.parse import parse_bytes
 
 MIYUN = (RAW / "002_556f46a9c5195498.txt").read_text(encoding="utf-8")
 

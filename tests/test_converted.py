@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import reportkit
-from reportkit import metadata
-from reportkit.checks import YearEntry, check_across_years
-from reportkit.parse import parse_bytes
+from reportkit.extract import metadata
+from reportkit.extract.checks import YearEntry, check_across_years
+from reportkit.extract.parse import parse_bytes
 
 REAL = Path(__file__).parents[2] / "shared" / "real"
 TRUTH = REAL / "truth.json"
@@ -118,7 +118,7 @@ def test_cells_run_together_read_only_the_one_reading(name: str) -> None:
     (checked here by brute force, independently of the parser); it agrees with the figures
     the prose states; parts 二 and 四 are not read; the report is partial and says why."""
     from reportkit import schema
-    from reportkit.runtogether import row_runs
+    from reportkit.extract.runtogether import row_runs
 
     report = reportkit.parse(REAL / name)
     assert report.status == "partial"

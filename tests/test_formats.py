@@ -14,9 +14,9 @@ import pdfplumber
 import pytest
 from formats import SEEDS, seed_document, to_docx
 
-from reportkit.parse import Report, parse, parse_bytes
-from reportkit.readers import doc as doc_reader
-from reportkit.sniff import sniff
+from reportkit.extract.parse import Report, parse, parse_bytes
+from reportkit.extract.readers import doc as doc_reader
+from reportkit.extract.sniff import sniff
 
 FORMS = ("html", "gb2312.html", "docx", "pdf", "gb18030.txt", "utf16.txt", "utf16le.txt",
          "utf8sig.txt")
@@ -193,7 +193,7 @@ def test_published_page_review(published: Report) -> None:
 
 
 def test_published_page_chrome_is_not_content() -> None:
-    from reportkit.read import read_document
+    from reportkit.extract.read import read_document
 
     doc = read_document(FIXTURE.read_bytes(), FIXTURE.name)
     text = doc.text()
@@ -232,8 +232,8 @@ def test_doc_through_antiword_reads_the_simple_tables(seed_doc: bytes) -> None:
     antiword = shutil.which("antiword")
     if antiword is None:
         pytest.skip("antiword is not installed (apt-get install antiword)")
-    from reportkit.parse import Report as R
-    from reportkit.parse import parse_document
+    from reportkit.extract.parse import Report as R
+    from reportkit.extract.parse import parse_document
 
     report = parse_document(doc_reader.via_antiword(seed_doc, antiword), R("x", "x.doc", "x"))
     assert report.agency_short == "密云区"

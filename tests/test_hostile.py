@@ -16,17 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synthetic import make_reports, write_corpus
 
 import reportkit
-from reportkit import analysis, outdir, workers
-from reportkit.cache import parsing_modules
+from reportkit import analysis
 from reportkit.cli import main
-from reportkit.ingest import UsageError, find_files, ingest_paths
-from reportkit.manifest import read_manifests
-from reportkit.parse import parse_bytes
-from reportkit.pipeline import load_corpus, run
-from reportkit.store import excel_safe
-from reportkit.synthetic import make_reports, write_corpus
+from reportkit.corpus import outdir, workers
+from reportkit.corpus.cache import parsing_modules
+from reportkit.corpus.ingest import UsageError, find_files, ingest_paths, load_corpus
+from reportkit.corpus.manifest import read_manifests
+from reportkit.corpus.store import excel_safe
+from reportkit.extract.parse import parse_bytes
+from reportkit.run import run
 
 CLI = [sys.executable, "-m", "reportkit.cli"]
 
@@ -308,8 +309,8 @@ def test_a_file_rewritten_with_its_size_and_mtime_kept_is_read_again(tmp_path: P
 
 def test_parser_version_hashes_the_parsing_modules_only() -> None:
     names = {p.name for p in parsing_modules()}
-    assert {"labels.py", "values.py", "tables.py", "grid.py", "html.py", "decode.py"} <= names
-    assert not names & {"cli.py", "pipeline.py", "plots.py", "brief.py", "analysis.py"}
+    assert {"matching.py", "values.py", "tables.py", "grid.py", "html.py", "decode.py"} <= names
+    assert not names & {"cli.py", "run.py", "plots.py", "brief.py", "analysis.py", "cache.py"}
 
 
 # --- 4. Excel-safe CSV --------------------------------------------------------------------------
@@ -386,7 +387,7 @@ def test_an_unreadable_folder_gets_a_row(tmp_path: Path) -> None:
     # as root, permissions bind only without the capabilities that override them
     prefix = (["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
                "-dac_override,-dac_read_search"] if os.geteuid() == 0 else [])
-    script = ("import sys; from reportkit.ingest import ingest_paths; "
+    script = ("import sys; from reportkit.corpus.ingest import ingest_paths; "
               "r = ingest_paths([sys.argv[1]], None, progress=False).reports; "
               "print(r[['source_path', 'status', 'error']].to_json(orient='records'))")
     try:

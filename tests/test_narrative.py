@@ -12,7 +12,7 @@ from conftest import RAW
 
 import reportkit
 from reportkit import analysis
-from reportkit.narrative import check_narrative, statements
+from reportkit.extract.narrative import check_narrative, statements
 
 
 def _narrative(name: str) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """The notebooks: committed without outputs, parameterised, and executed end to end by
-``reportkit.pipeline.run`` (papermill) on the five seeds in a temporary folder."""
+``reportkit.run.run`` (papermill) on the five seeds in a temporary folder."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from reportkit import pipeline
+from reportkit import run as pipeline
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMETERS = {"processed_dir", "years", "agencies", "output_dir", "formats", "dpi", "lang"}

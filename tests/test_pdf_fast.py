@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from formats import SEEDS, _layout_pdf, _register_font, seed_document, to_pdf
 
-from reportkit.document import Document, Table
-from reportkit.parse import parse, parse_bytes
-from reportkit.readers.pdf import read_pdf
-from reportkit.readers.pdf_fast import FastPages
+from reportkit.extract.document import Document, Table
+from reportkit.extract.parse import parse, parse_bytes
+from reportkit.extract.readers.pdf import read_pdf
+from reportkit.extract.readers.pdf_fast import FastPages
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 REAL_PDFS = ("huaian_szf_2024.pdf", "hzq2024_working.pdf")

@@ -7,13 +7,13 @@ import io
 import pytest
 from formats import SEEDS
 
-from reportkit.decode import decode
-from reportkit.errors import ReportError
-from reportkit.read import read_document
-from reportkit.readers.docx import read_docx
-from reportkit.readers.grid import Slot, SpanCell, flatten, place
-from reportkit.readers.html import declared_charset, read_html
-from reportkit.sniff import sniff
+from reportkit.extract.decode import decode
+from reportkit.extract.errors import ReportError
+from reportkit.extract.read import read_document
+from reportkit.extract.readers.docx import read_docx
+from reportkit.extract.readers.grid import Slot, SpanCell, flatten, place
+from reportkit.extract.readers.html import declared_charset, read_html
+from reportkit.extract.sniff import sniff
 
 SEED_TEXT = SEEDS[2].read_text(encoding="utf-8")
 

@@ -20,7 +20,7 @@ from test_seeds import _expected
 
 import reportkit
 from reportkit import schema
-from reportkit.parse import parse_bytes
+from reportkit.extract.parse import parse_bytes
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real"
 EXACT_FILES = ("hzq2024_working.pdf", "huaian_szf_2024.pdf", "pingtan_2023_page.html")

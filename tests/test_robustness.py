@@ -8,7 +8,8 @@ import random
 import pytest
 from conftest import SEED_FILES
 
-from reportkit.parse import STATUSES, parse_bytes
+from reportkit.extract.parse import parse_bytes
+from reportkit.schema.frames import STATUSES
 
 MIYUN = SEED_FILES[2].read_text(encoding="utf-8")
 

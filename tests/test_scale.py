@@ -18,19 +18,21 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from conftest import SEED_FILES
+from reference import iter_reports, write_corpus
+from synthetic import make_reports
+from synthetic import write_corpus as write_synthetic
 
 import reportkit
-import reportkit.cache
+import reportkit.corpus.cache
 from reportkit import schema
-from reportkit.checks import YearEntry, check_across_years
 from reportkit.cli import main
-from reportkit.ingest import _reports_frame, find_files, iter_reports
-from reportkit.parse import parse_bytes
-from reportkit.store import CHECKS_SCHEMA, VALUES_SCHEMA, Corpus, csv_lines, write_corpus
-from reportkit.synthetic import make_reports
-from reportkit.synthetic import write_corpus as write_synthetic
+from reportkit.corpus.ingest import _reports_frame, find_files
+from reportkit.corpus.store import Corpus, csv_lines
+from reportkit.extract.checks import YearEntry, check_across_years
+from reportkit.extract.parse import parse_bytes
+from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
-INGEST = importlib.import_module("reportkit.ingest")  # reportkit.ingest is also the function
+INGEST = importlib.import_module("reportkit.corpus.files")  # where parse_file is looked up
 OUTPUTS = [f"{n}{s}" for n in ("values", "reports", "checks") for s in (".parquet", ".csv")]
 AN_HOUR_AGO = time.time() - 3600
 
@@ -130,7 +132,7 @@ def test_generated_html_has_spanned_tables() -> None:
 
 
 def test_generated_html_parses_exactly() -> None:
-    pytest.importorskip("reportkit.readers.html",
+    pytest.importorskip("reportkit.extract.readers.html",
                         reason="the HTML reader (branch `readers`) is not on this branch yet")
     for r in make_reports(12, seed=5, layouts=("html",)):
         parsed = parse_bytes(r.render(), r.file)
@@ -181,7 +183,7 @@ def _reference(paths: list[Path]) -> Corpus:
     """The corpus as the first, serial and in-memory, implementation built it."""
     values, checks, metas, carry = [], [], [], []
     table, forward, over = schema.CROSS_YEAR
-    for report in iter_reports(find_files(paths), progress=False):
+    for report in iter_reports(find_files(paths)):
         metas.append(report.meta())
         if report.values:
             values.append(report.values_frame)
@@ -307,7 +309,7 @@ def test_cache_is_dropped_when_the_parser_changes(tmp_path: Path, count_parses: 
     src, out = tmp_path / "src", tmp_path / "out"
     write_synthetic(src, 10, seed=6)
     reportkit.ingest([src], out, progress=False, jobs=1)
-    monkeypatch.setattr(reportkit.cache, "parser_version", lambda: "another parser")
+    monkeypatch.setattr(reportkit.corpus.cache, "parser_version", lambda: "another parser")
     count_parses.clear()
     reportkit.ingest([src], out, progress=False, jobs=1)
     assert len(count_parses) == 10

@@ -12,10 +12,10 @@ import math
 import pytest
 from formats import RAW, Layout, seed_document, spec_layout, to_docx, to_html, to_pdf
 
-from reportkit.document import Document, Table
-from reportkit.parse import Report, parse_bytes
-from reportkit.readers.grid import Slot, flatten
-from reportkit.tables import content_part
+from reportkit.extract.document import Document, Table
+from reportkit.extract.parse import Report, parse_bytes
+from reportkit.extract.readers.grid import Slot, flatten
+from reportkit.extract.tables import content_part
 
 SEED = RAW / "001_d11106ab72934bbf.txt"
 

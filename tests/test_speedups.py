@@ -7,10 +7,10 @@ import unicodedata
 
 from conftest import SEED_FILES
 
-from reportkit import labels
-from reportkit.decode import control_share
-from reportkit.labels import normalize, normalize_joined
-from reportkit.tables import _HEADING_MAX_CHARS, _surely_longer
+from reportkit.extract import matching as labels
+from reportkit.extract.decode import control_share
+from reportkit.extract.matching import normalize, normalize_joined
+from reportkit.extract.tables import _HEADING_MAX_CHARS, _surely_longer
 
 TEXT = "".join(f.read_text(encoding="utf-8") for f in SEED_FILES)
 # characters that make joins tricky: numbering, combining marks, compatibility forms

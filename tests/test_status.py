@@ -11,7 +11,7 @@ import math
 
 from formats import RAW
 
-from reportkit.parse import Report, parse_bytes, unfound
+from reportkit.extract.parse import Report, parse_bytes, unfound
 
 SEED = RAW / "001_d11106ab72934bbf.txt"
 REPEATED = "\t\t2. 重复申请\t0\t0\t0\t0\t0\t0\t0\n"

@@ -11,10 +11,10 @@ Exit code: 0 when every notebook ran and every input file was read (ok or partia
 a notebook failed (the message names it and the cell) or an input file failed (the other
 files are still used); 2 for a config that cannot be used.
 
-Without ``--config`` the defaults below apply, with paths relative to the current folder
-(the project root for ``make run``). A config file holds any of these keys (see
-``configs/example.yml``); relative paths in it are read from ``base_dir`` (itself relative to
-the config file's folder), else from the current folder::
+Without ``--config`` the defaults (:data:`reportkit.config.DEFAULTS`) apply, with paths
+relative to the current folder (the project root for ``make run``). A config file holds any
+of these keys (see ``configs/example.yml``); relative paths in it are read from
+``base_dir`` (itself relative to the config file's folder), else from the current folder::
 
     base_dir: ..                # optional
     inputs:
@@ -35,33 +35,14 @@ the config file's folder), else from the current folder::
 
 from __future__ import annotations
 
-import copy
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportkit.ingest import UsageError, ingest_paths, summary
-from reportkit.store import Corpus, load
-
-DEFAULTS: dict[str, Any] = {
-    "base_dir": None,
-    "inputs": {"raw": "data/raw", "processed": "data/processed"},
-    "outputs": {"notebooks": "outputs/notebooks", "figures": "outputs/figures"},
-    "ingest": True,
-    "kernel": "python3",
-    "cell_timeout": 600,
-    "parameters": {},
-    "notebooks": None,
-    "notebooks_dir": "notebooks",
-    "brief": None,  # the Word briefing written last (reportkit.brief.DEFAULTS)
-}
-#: Parameters the pipeline sets in every notebook (a config may not override them).
-MANAGED_PARAMETERS = ("processed_dir", "raw_dir", "output_dir")
-
-
-class ConfigError(Exception):
-    """A config file that cannot be used: exit code 2."""
+from reportkit.config import MANAGED_PARAMETERS, ConfigError, read_config
+from reportkit.corpus.ingest import UsageError, environment_error, ingest_paths, summary
+from reportkit.corpus.store import load
 
 
 @dataclass
@@ -85,43 +66,6 @@ class Plan:
     kernel: str
     cell_timeout: int
     jobs: list[NotebookJob]
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any], where: str = "") -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in extra.items():
-        if key not in base:
-            raise ConfigError(f"unknown key '{where}{key}': expected one of "
-                              f"{', '.join(sorted(base))}")
-        if isinstance(base[key], dict) and key != "parameters":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}{key!r} must be a mapping")
-            out[key] = _merge(base[key], value, f"{where}{key}.")
-        else:
-            out[key] = value
-    return out
-
-
-def read_config(config_path: str | Path | None) -> tuple[dict[str, Any], Path]:
-    """The config merged over :data:`DEFAULTS`, and the folder relative paths start from."""
-    if config_path is None:
-        return copy.deepcopy(DEFAULTS), Path.cwd()
-    import yaml
-
-    path = Path(config_path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the config must be a mapping of keys to values")
-    config = _merge(DEFAULTS, data)
-    base = path.resolve().parent
-    if config["base_dir"]:
-        base = (base / config["base_dir"]).resolve()
-    return config, base
 
 
 def plan(config: dict[str, Any], base: Path) -> Plan:
@@ -165,21 +109,6 @@ def plan(config: dict[str, Any], base: Path) -> Plan:
         jobs.append(NotebookJob(source, notebooks_out / source.name, params))
     return Plan(raw_paths, processed, notebooks_out, figures, bool(config["ingest"]),
                 str(config["kernel"]), int(config["cell_timeout"]), jobs)
-
-
-def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) -> Corpus:
-    """The corpus in ``processed_dir``; if that folder holds none yet and ``raw_dir`` is
-    given, ingest ``raw_dir`` into it first (so a notebook runs top to bottom on a fresh
-    clone). A ``processed_dir`` that does not exist is an error (a mistyped path must not
-    fill a new folder with the sample data)."""
-    processed = Path(processed_dir)
-    if not processed.is_dir():
-        raise FileNotFoundError(f"{processed}: no such folder (processed_dir): give the "
-                                "folder `reportkit ingest --out` wrote, e.g. data/processed")
-    if not (processed / "values.parquet").exists() and raw_dir is not None:
-        print(f"{processed}: no processed data yet; ingesting {raw_dir}", file=sys.stderr)
-        return ingest_paths([raw_dir], processed, progress=False)
-    return load(processed)
 
 
 def _warn(message: str) -> None:
@@ -282,8 +211,6 @@ def run(config_path: str | None = None) -> int:
             print(f"reportkit run: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:
-            from reportkit.cli import environment_error
-
             print(f"reportkit run: {environment_error(exc, str(steps.processed))}",
                   file=sys.stderr)
             return 2

@@ -11,16 +11,16 @@ from typing import Any
 
 import pandas as pd
 
-from reportkit import metadata, schema
-from reportkit.checks import COUNTED_KINDS, CellKey, CheckResult, check_report
-from reportkit.document import Document
-from reportkit.errors import ReportError
-from reportkit.narrative import check_narrative
-from reportkit.read import read_document
-from reportkit.runtogether import decode_requests
-from reportkit.store import VALUE_COLUMNS
-from reportkit.tables import find_parts
-from reportkit.values import (
+from reportkit import schema
+from reportkit.extract import metadata
+from reportkit.extract.checks import COUNTED_KINDS, CellKey, CheckResult, check_report
+from reportkit.extract.document import Document
+from reportkit.extract.errors import ReportError
+from reportkit.extract.narrative import check_narrative
+from reportkit.extract.read import read_document
+from reportkit.extract.runtogether import decode_requests
+from reportkit.extract.tables import find_parts
+from reportkit.extract.values import (
     PART_NAMES,
     Extraction,
     Value,
@@ -28,10 +28,7 @@ from reportkit.values import (
     extract_requests,
     extract_review,
 )
-
-STATUSES = ("ok", "partial", "failed", "not_a_report", "duplicate")
-CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status",
-                 "kind"]
+from reportkit.schema.frames import CHECK_COLUMNS, VALUE_COLUMNS
 
 
 @dataclass
@@ -101,9 +98,9 @@ class Report:
         """One table as a wide frame (rows × columns), in template order."""
         frame = self.values_frame
         frame = frame[frame["table"] == name]
-        order = [r.key for r in schema.rows_for(self.template or "2021", name)]
+        order = [r.key for r in schema.rows_for(self.template or schema.LATEST, name)]
         wide = frame.pivot(index="row", columns="column", values="value")
-        cols = list(dict.fromkeys(c for r in schema.rows_for(self.template or "2021", name)
+        cols = list(dict.fromkeys(c for r in schema.rows_for(self.template or schema.LATEST, name)
                                   for c in r.columns))
         return wide.reindex(index=[o for o in order if o in wide.index],
                             columns=[c for c in cols if c in wide.columns])

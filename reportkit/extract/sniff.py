@@ -13,7 +13,7 @@ import zipfile
 from charset_normalizer import from_bytes
 from lxml import etree
 
-from reportkit.decode import CANDIDATES, control_share, decode_mixed
+from reportkit.extract.decode import CANDIDATES, control_share, decode_mixed
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")

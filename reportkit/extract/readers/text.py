@@ -10,7 +10,7 @@ Other lines are paragraphs. Consecutive rows form one table until a paragraph in
 
 from __future__ import annotations
 
-from reportkit.document import Block, Document, Paragraph, Table
+from reportkit.extract.document import Block, Document, Paragraph, Table
 
 
 def read_text(text: str) -> Document:

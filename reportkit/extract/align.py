@@ -24,7 +24,7 @@ from itertools import combinations
 from rapidfuzz import fuzz
 
 from reportkit import schema
-from reportkit.labels import normalize
+from reportkit.extract.matching import normalize
 
 #: A pairing scoring at least this (0–1) is ``similar``.
 SIMILAR = 0.62

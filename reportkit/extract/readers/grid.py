@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from reportkit.numbers import read_cell
+from reportkit.extract.numbers import read_cell
 
 #: Spans beyond these are clipped: no report table is wider or longer, and a hostile
 #: ``colspan="100000"`` must not allocate a huge grid.

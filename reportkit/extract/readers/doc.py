@@ -1,9 +1,9 @@
 """Legacy Word .doc (OLE2), converted by a program on PATH.
 
 * LibreOffice (``soffice --headless --convert-to docx``) when present: the result is read by
-  :mod:`reportkit.readers.docx`, so merged cells keep their structure;
+  :mod:`reportkit.extract.readers.docx`, so merged cells keep their structure;
 * else ``antiword``: its text (tables drawn as ``|cell|cell|`` lines) is turned into
-  tab-separated rows and read by :mod:`reportkit.readers.text`. antiword is weak on
+  tab-separated rows and read by :mod:`reportkit.extract.readers.text`. antiword is weak on
   merged cells (it may drop a complex table), so the result says so in its notes;
 * else the file fails with a message naming what to install.
 
@@ -19,11 +19,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from reportkit.document import Document
-from reportkit.errors import ReportError
-from reportkit.numbers import read_cell
-from reportkit.readers.docx import read_docx
-from reportkit.readers.text import read_text
+from reportkit.extract.document import Document
+from reportkit.extract.errors import ReportError
+from reportkit.extract.numbers import read_cell
+from reportkit.extract.readers.docx import read_docx
+from reportkit.extract.readers.text import read_text
 
 TIMEOUT_S = 120
 INSTALL_HINT = ("cannot read .doc: install antiword or LibreOffice (apt-get install antiword), "

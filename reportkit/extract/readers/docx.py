@@ -7,7 +7,7 @@ and network access off, and a document that declares a DTD is refused (Word neve
 one; a "billion laughs" file does).
 
 Merged cells: ``w:gridSpan`` (across) and ``w:vMerge`` (down) are laid out by
-:mod:`reportkit.readers.grid`: a merged label is repeated, a merged number counted once.
+:mod:`reportkit.extract.readers.grid`: a merged label is repeated, a merged number counted once.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import zipfile
 
 from lxml import etree
 
-from reportkit.document import Block, Document, Paragraph, Table
-from reportkit.errors import ReportError
-from reportkit.readers.grid import MAX_COLSPAN, Slot, drop_empty_rows, flatten
+from reportkit.extract.document import Block, Document, Paragraph, Table
+from reportkit.extract.errors import ReportError
+from reportkit.extract.readers.grid import MAX_COLSPAN, Slot, drop_empty_rows, flatten
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Total inflated size of all parts above which a .docx is refused (a zip bomb).
@@ -139,7 +139,7 @@ def _int_val(el: etree._Element | None, default: int = 1) -> int:
 
 
 def read_table(tbl: etree._Element) -> Table:
-    """A table with merged cells laid out (see :mod:`reportkit.readers.grid`)."""
+    """A table with merged cells laid out (see :mod:`reportkit.extract.readers.grid`)."""
     grid: list[list[Slot]] = []
     for r, tr in enumerate(_children(tbl, _w("tr"))):
         trpr = tr.find(_w("trPr"))

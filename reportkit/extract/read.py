@@ -1,4 +1,4 @@
-"""Read bytes → a :class:`~reportkit.document.Document`, whatever the format.
+"""Read bytes → a :class:`~reportkit.extract.document.Document`, whatever the format.
 
 The format is sniffed from the content (:mod:`reportkit.sniff`), never taken from the name.
 Every failure is a :class:`ReportError` with one line for the user; an unexpected error
@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from reportkit.decode import decode
-from reportkit.document import Document
-from reportkit.errors import ReportError
-from reportkit.readers.doc import read_doc
-from reportkit.readers.docx import read_docx
-from reportkit.readers.html import read_html
-from reportkit.readers.markdown import looks_like_markdown, read_markdown
-from reportkit.readers.pdf import read_pdf
-from reportkit.readers.text import read_text
-from reportkit.sniff import sniff
+from reportkit.extract.decode import decode
+from reportkit.extract.document import Document
+from reportkit.extract.errors import ReportError
+from reportkit.extract.readers.doc import read_doc
+from reportkit.extract.readers.docx import read_docx
+from reportkit.extract.readers.html import read_html
+from reportkit.extract.readers.markdown import looks_like_markdown, read_markdown
+from reportkit.extract.readers.pdf import read_pdf
+from reportkit.extract.readers.text import read_text
+from reportkit.extract.sniff import sniff
 
 #: What each sniffed format is called in messages.
 FORMAT_NAMES = {"text": "text file", "markdown": "converted text (markdown)",

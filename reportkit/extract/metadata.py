@@ -19,9 +19,9 @@ import unicodedata
 from functools import lru_cache
 
 from reportkit import schema
-from reportkit.document import Document
-from reportkit.labels import normalize_joined
-from reportkit.tables import Parts
+from reportkit.extract.document import Document
+from reportkit.extract.matching import normalize_joined
+from reportkit.extract.tables import Parts
 
 _TITLE_TAIL = re.compile(r"\s*(?:\d{4})\s*年(?:度)?\s*政府信息公开工作年度报告.*$")
 _TITLE_MARK = "政府信息公开工作年度报告"
@@ -194,10 +194,12 @@ def find_year(doc: Document) -> int | None:
 
 
 def decide_template(parts: Parts, year: int | None) -> str:
-    """'2019' or '2021', by which template's distinctive labels the tables carry."""
+    """The template whose distinctive labels (:attr:`schema.Template.markers`) the tables
+    carry most; on a tie, the one in force for ``year`` (:func:`schema.template_for_year`)."""
     text = normalize_joined(["".join("".join(r) for r in rows) for rows in parts.rows.values()])
-    scores = {t: sum(1 for p in marks if p in text)
-              for t, marks in schema.TEMPLATE_MARKERS.items()}
-    if scores["2021"] != scores["2019"]:
-        return max(scores, key=lambda t: scores[t])
-    return "2021" if (year or 2021) >= 2021 else "2019"
+    scores = {t.name: sum(1 for p in t.markers if p in text) for t in schema.TEMPLATE_SPECS}
+    best = max(scores.values())
+    leaders = [name for name, score in scores.items() if score == best]
+    if len(leaders) == 1:
+        return leaders[0]
+    return schema.template_for_year(year)

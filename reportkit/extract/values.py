@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportkit import schema
-from reportkit.align import Printed, Verify, align, heading_group, item_number
-from reportkit.labels import match_column, match_row, normalize
-from reportkit.numbers import _CACHED_MAX_CHARS, _read_cell_cached, read_cell
+from reportkit.extract.align import Printed, Verify, align, heading_group, item_number
+from reportkit.extract.matching import match_column, match_row, normalize
+from reportkit.extract.numbers import _CACHED_MAX_CHARS, _read_cell_cached, read_cell
 
 PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
                               "review_litigation": "part 四"}

@@ -11,7 +11,7 @@ Every check row has a ``kind``:
 * ``across_years`` — one body's report of year N against its report of N−1
   (``carried_across_years``, ``in_force_across_years``);
 * ``narrative`` — the report's prose against its own tables (``narrative_vs_table``, see
-  :mod:`reportkit.narrative`): a mismatch is a finding about the prose, and does not count
+  :mod:`reportkit.extract.narrative`): a mismatch is a finding about the prose, and does not count
   among the report's failed identities (``n_checks_failed``).
 """
 
@@ -132,7 +132,8 @@ def _in_force(earlier: YearEntry, later: YearEntry) -> list[CheckResult]:
     """in_force(N−1) + issued(N) − repealed(N) == in_force(N), for regulations and
     normative documents; only between two reports of the 2021 template (the 2019 form has
     no 现行有效件数)."""
-    if earlier.template != "2021" or later.template != "2021":
+    if not all(e.template in schema.TEMPLATES and schema.template(e.template).in_force
+               for e in (earlier, later)):
         return []
     out = []
     for row in schema.IN_FORCE_ROWS:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from reportkit import schema
-from reportkit.document import Document, Paragraph, Table
-from reportkit.labels import contains_any, normalize
+from reportkit.extract.document import Document, Paragraph, Table
+from reportkit.extract.matching import contains_any, normalize
 
 _HEADING_MAX_CHARS = 40
 # CJK ideographs survive normalize() one for one (no decomposition, never composed, not

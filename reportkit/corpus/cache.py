@@ -16,9 +16,14 @@ outputs a run writes (``values.parquet``, ``checks.parquet``). The cache is thei
   and mtime of the six files it wrote. Rows are only taken from outputs that are still as
   written; a run that reads the same files the same way writes nothing.
 
-The parser version is a hash of the parsing modules' source (and of the Unicode tables that
-label normalisation depends on): a change to how files are read invalidates every entry; a
-change to the command line, the notebooks' helpers or the charts does not.
+The parser version is a hash of the source of ``reportkit/schema/`` and
+``reportkit/extract/`` (and of the Unicode tables that label normalisation depends on): a
+change to how files are read invalidates every entry; a change to the corpus layer, the
+command line, the analysis, the charts or the briefing does not.
+
+Use (:mod:`reportkit.corpus.ingest`): ``todo = cache.plan(items)`` (what to parse; the
+others carry their cached ``entry``), ``cache.parsed(item, sha)`` for each fresh parse,
+``cache.record(…)`` where its rows went, ``cache.commit(items, max_bytes, written)``.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 import unicodedata
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
@@ -38,17 +45,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reportkit.outdir import file_mode
-from reportkit.store import CHECKS_SCHEMA, VALUES_SCHEMA, dumps_json, output_stats
+from reportkit.corpus.outdir import atomic_write
+from reportkit.corpus.store import dumps_json, output_stats
+from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
 CACHE_DIR = "cache"
 INDEX = "index.json"
 README = "README.txt"
-#: A report's row of ``reports`` without ``source_path``, in this order ("meta").
-META_FIELDS = ("report_id", "sha256", "agency", "agency_short", "agency_id", "level",
-               "body_kind", "region", "year",
-               "template", "status", "error", "format", "encoding", "n_values",
-               "n_checks_failed", "ignored_rows")
 Meta = tuple[Any, ...]
 #: A file modified this recently may change again within the file system's timestamp
 #: resolution without its mtime changing: its stat is not trusted next time.
@@ -59,19 +62,16 @@ Piece = tuple[pa.Table, int, int]
 _LOADED_GROUPS = 4
 
 
-#: Modules that do not decide what a file's parse gives (everything else does, new readers
-#: included). The cache format is in :data:`CACHE_FORMAT`.
-NOT_PARSING = frozenset({"analysis.py", "brief.py", "cli.py", "fonts.py", "manifest.py",
-                         "outdir.py", "pipeline.py", "plots.py", "synthetic.py", "workers.py",
-                         "cache.py", "__init__.py"})
+#: The packages that decide what a file's parse gives (every module in them, new readers
+#: included); nothing else does. The cache format is in :data:`CACHE_FORMAT`.
+PARSING_PACKAGES = ("schema", "extract")
 CACHE_FORMAT = "2"  # stats: size, mtime_ns, ctime_ns, inode, sha256
 
 
 def parsing_modules() -> list[Path]:
-    """The source files whose change changes a parse result (see :data:`NOT_PARSING`)."""
-    root = Path(__file__).resolve().parent
-    return [p for p in sorted(root.rglob("*.py"))
-            if p.relative_to(root).as_posix() not in NOT_PARSING]
+    """The source files whose change changes a parse result (see :data:`PARSING_PACKAGES`)."""
+    root = Path(__file__).resolve().parent.parent
+    return [p for package in PARSING_PACKAGES for p in sorted((root / package).rglob("*.py"))]
 
 
 @cache
@@ -79,7 +79,7 @@ def parser_version() -> str:
     """A hash of everything that decides a parse result: the parsing modules' source, the
     Unicode database version, the Python version and the cache's format."""
     h = hashlib.sha256(CACHE_FORMAT.encode())
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent
     for path in parsing_modules():
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
@@ -94,6 +94,42 @@ def entry_key(sha256: str, overrides: dict[str, Any] | None) -> str:
         return sha256
     extra = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
     return f"{sha256}:{hashlib.sha256(extra.encode()).hexdigest()[:16]}"
+
+
+@dataclass(slots=True)
+class Item:
+    """One input file and how its report will be had."""
+
+    path: Path
+    name: str  # the path as the system gives it, to open
+    shown: str  # the path as written in the outputs (see safe_name)
+    overrides: dict[str, Any] | None
+    stat: os.stat_result | None = None
+    key: str | None = None  # cache key, once the content hash is known
+    entry: Entry | None = None  # a cached parse
+    fixed: Any = None  # a Report decided without reading (not a regular file, too big)
+
+
+def _hash_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def fingerprint(items: list[Item], max_bytes: int) -> str | None:
+    """What a run read and how: equal fingerprints, equal outputs. None when some file
+    could not be read (such a run is never skipped)."""
+    h = hashlib.sha256(f"{max_bytes}\n".encode())
+    for item in items:
+        if item.fixed is not None and item.stat is not None:
+            tag = f"big:{item.stat.st_size}"
+        elif item.key is not None:
+            tag = item.key
+        else:
+            return None
+        h.update(f"{item.shown}\0{tag}\n".encode())
+    return h.hexdigest()
 
 
 class CacheError(Exception):
@@ -149,7 +185,7 @@ class _RowSource:
         if offset < 0 or offset + count > self.starts[-1]:
             raise CacheError(f"{self.file}: rows {offset}+{count} out of range")
         pieces: list[Piece] = []
-        i = max(0, _bisect_right(self.starts, offset) - 1)
+        i = max(0, bisect_right(self.starts, offset) - 1)
         while count > 0:
             take = min(count, self.starts[i + 1] - offset)
             pieces.append((self._group(i), offset - self.starts[i], take))
@@ -161,17 +197,6 @@ class _RowSource:
     def close(self) -> None:
         self.groups.clear()
         self.file.close()
-
-
-def _bisect_right(a: list[int], x: int) -> int:
-    lo, hi = 0, len(a)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if x < a[mid]:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
 
 
 class ParseCache:
@@ -205,6 +230,50 @@ class ParseCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    # --- the coarse API: plan, (parse, record), commit ---------------------------------------
+
+    def plan(self, items: list[Item]) -> list[Item]:
+        """Find the cached parse of every item whose content is known (by its stat, else
+        by hashing it when the cache holds any entry); returns the items still to parse
+        (those not decided without reading)."""
+        rehash = len(self) > 0
+        for item in items:
+            st = item.stat
+            if item.fixed is not None or st is None or not stat.S_ISREG(st.st_mode):
+                continue
+            sha = self.known_sha(item.shown, st)
+            if sha is None and rehash:
+                sha = _hash_file(item.path)
+                if sha is not None:
+                    self.remember_stat(item.shown, st, sha)
+            if sha is not None:
+                item.key = entry_key(sha, item.overrides)
+                item.entry = self.get(item.key)
+        return [it for it in items if it.entry is None and it.fixed is None]
+
+    def parsed(self, item: Item, sha256: str) -> None:
+        """A file parsed this run: its content hash gives its key and is remembered for
+        its stat."""
+        if not sha256:
+            return
+        item.key = entry_key(sha256, item.overrides)
+        if item.stat is not None:
+            self.remember_stat(item.shown, item.stat, sha256)
+
+    def unchanged(self, items: list[Item], max_bytes: int) -> bool:
+        """True when the last run read the same files the same way and all six outputs
+        are still as it wrote them (nothing to parse or write)."""
+        fp = fingerprint(items, max_bytes)
+        return (fp is not None and self.last_run.get("fingerprint") == fp
+                and self.last_run.get("outputs") == output_stats(self.out))
+
+    def commit(self, items: list[Item], max_bytes: int, written: bool) -> None:
+        """Save the index after a run over ``items``: with ``written``, the entries
+        recorded for the outputs just written; without, the old ones (and new stats)."""
+        live = {item.shown for item in items}
+        self.save(live, {"fingerprint": fingerprint(items, max_bytes),
+                         "outputs": output_stats(self.out)} if written else None)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -250,12 +319,6 @@ class ParseCache:
             self.stats[path] = value
             self._stats_changed = True
 
-    def unchanged(self, fingerprint: str | None) -> bool:
-        """True when the last run read the same files the same way and all six outputs
-        are still as it wrote them."""
-        return (fingerprint is not None and self.last_run.get("fingerprint") == fingerprint
-                and self.last_run.get("outputs") == output_stats(self.out))
-
     # --- writing ---------------------------------------------------------------------------
 
     def record(self, key: str, meta: Meta, carry: tuple[float, ...] | None,
@@ -276,10 +339,7 @@ class ParseCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         index = {"version": self.version, "entries": entries, "stats": stats,
                  "last_run": last_run}
-        tmp = self.dir / f".{INDEX}.tmp"
-        tmp.write_bytes(dumps_json(index))
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, self.dir / INDEX)
+        atomic_write(self.dir / INDEX, lambda tmp: tmp.write_bytes(dumps_json(index)))
         readme = self.dir / README
         if not readme.exists():
             readme.write_text("reportkit's parse cache: an index into the outputs next to this "
@@ -292,9 +352,9 @@ class ParseCache:
         """Delete the cache of ``out_dir`` (``--no-cache``, or a damaged one): only the
         files the cache writes, and its folder if that is then empty."""
         folder = Path(out_dir) / CACHE_DIR
-        for name in (INDEX, f".{INDEX}.tmp", README):
+        for path in (folder / INDEX, folder / README, *folder.glob(f".{INDEX}*.tmp")):
             try:
-                (folder / name).unlink()
+                path.unlink()
             except OSError:
                 pass
         try:

@@ -37,7 +37,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from reportkit.checks import CellKey, CheckResult, result
+from reportkit.extract.checks import CellKey, CheckResult, result
 
 CHECK = "narrative_vs_table"
 KIND = "narrative"

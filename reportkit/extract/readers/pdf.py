@@ -17,11 +17,11 @@ import io
 import time
 from typing import Any
 
-from reportkit.document import Block, Document, Table
-from reportkit.errors import ReportError
-from reportkit.readers.grid import Slot, drop_empty_rows, flatten
-from reportkit.readers.pdf_fast import FastPages
-from reportkit.readers.text import read_text
+from reportkit.extract.document import Block, Document, Table
+from reportkit.extract.errors import ReportError
+from reportkit.extract.readers.grid import Slot, drop_empty_rows, flatten
+from reportkit.extract.readers.pdf_fast import FastPages
+from reportkit.extract.readers.text import read_text
 
 MAX_PAGES = 200
 TIME_BUDGET_S = 120.0

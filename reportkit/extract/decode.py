@@ -19,7 +19,7 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
-from reportkit.errors import ReportError
+from reportkit.extract.errors import ReportError
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))

@@ -4,7 +4,7 @@ The page is parsed by lxml's HTML parser (no network, no entity expansion); site
 (scripts, styles, navigation, headers and footers, forms, hidden elements) is dropped; the
 rest is read in document order into paragraphs and tables. A table that holds other
 tables is page layout, not data: its cells are read as part of the page. Spans
-(``rowspan``/``colspan``) are laid out by :mod:`reportkit.readers.grid`. ``<br>`` and
+(``rowspan``/``colspan``) are laid out by :mod:`reportkit.extract.readers.grid`. ``<br>`` and
 block elements (``<p>``, ``<div>``) inside a cell are line breaks; ``&nbsp;`` is a space.
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from reportkit.decode import decode
-from reportkit.document import Block, Document, Paragraph, Table
-from reportkit.errors import ReportError
-from reportkit.readers.grid import SpanCell, drop_empty_rows, place
+from reportkit.extract.decode import decode
+from reportkit.extract.document import Block, Document, Paragraph, Table
+from reportkit.extract.errors import ReportError
+from reportkit.extract.readers.grid import SpanCell, drop_empty_rows, place
 
 #: Elements that are never report content.
 CHROME_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -22,16 +21,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from reportkit.outdir import file_mode
+from reportkit.corpus.outdir import publish, stage
+from reportkit.schema.frames import (
+    CHECK_COLUMNS,
+    CHECKS_SCHEMA,
+    FRAMES,
+    OUTPUT_FILES,
+    VALUE_COLUMNS,
+    VALUES_SCHEMA,
+)
 
-FRAMES = ("values", "reports", "checks")
-OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
-#: ``label_raw``: the row's label as printed; ``match``: how it was named (exact |
-#: normalised | similar | position | repaired); ``page``: the PDF page (else null).
-VALUE_COLUMNS = ["report_id", "table", "row", "column", "value", "raw", "label_raw", "match",
-                 "page"]
-CHECK_COLUMNS = ["report_id", "check", "subject", "expected", "actual", "passed", "status",
-                 "kind"]
+#: Where the raw reports are and where ``reportkit run`` writes the processed corpus, by
+#: default (relative to the current folder or a config's ``base_dir``).
+RAW_DIR = "data/raw"
+PROCESSED_DIR = "data/processed"
 _CSV_QUOTED = '[,"\n]'  # the csv module (QUOTE_MINIMAL, lineterminator "\n") quotes these
 #: A text cell starting with one of these would run in Excel as a formula; written with a
 #: leading ``'`` in the CSVs (the Parquet keeps the text as it was).
@@ -73,31 +76,7 @@ class StoredCorpus(Corpus):
         return f"StoredCorpus({str(self.directory)!r})"
 
 
-# --- schemas ----------------------------------------------------------------------------------
-
-
-def _with_pandas_metadata(schema: pa.Schema, sample: pd.DataFrame) -> pa.Schema:
-    """``schema`` carrying the pandas metadata ``DataFrame.to_parquet`` would write, so
-    ``pd.read_parquet`` restores the same dtypes (nullable ``Int64``, ``boolean``)."""
-    meta = pa.Schema.from_pandas(sample, preserve_index=False).metadata
-    return schema.with_metadata(meta)
-
-
-_S = pa.large_string()
-VALUES_SCHEMA = _with_pandas_metadata(
-    pa.schema([("report_id", _S), ("table", _S), ("row", _S), ("column", _S),
-               ("value", pa.float64()), ("raw", _S), ("label_raw", _S), ("match", _S),
-               ("page", pa.int64())]),
-    pd.DataFrame({"report_id": ["r"], "table": ["t"], "row": ["r"], "column": ["c"],
-                  "value": [0.0], "raw": ["0"], "label_raw": ["l"], "match": ["exact"],
-                  "page": pd.array([1], dtype="Int64")}))
-CHECKS_SCHEMA = _with_pandas_metadata(
-    pa.schema([("report_id", _S), ("check", _S), ("subject", _S), ("expected", pa.float64()),
-               ("actual", pa.float64()), ("passed", pa.bool_()), ("status", _S),
-               ("kind", _S)]),
-    pd.DataFrame({"report_id": ["r"], "check": ["c"], "subject": ["s"], "expected": [0.0],
-                  "actual": [0.0], "passed": pd.array([True], dtype="boolean"),
-                  "status": ["passed"], "kind": ["arithmetic"]}))
+# --- batches ----------------------------------------------------------------------------------
 
 
 def rows_batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:
@@ -237,12 +216,6 @@ def _csv_header(columns: list[str]) -> bytes:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _stage(out: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-    os.close(fd)
-    return Path(tmp)
-
-
 class CorpusWriter:
     """Streams a corpus into ``out_dir``: ``write_values``/``write_checks`` any number of
     times, then ``commit(reports)``; or ``abort()``. Usable as a context manager (an
@@ -257,9 +230,9 @@ class CorpusWriter:
         try:
             for name, schema, columns in (("values", VALUES_SCHEMA, VALUE_COLUMNS),
                                           ("checks", CHECKS_SCHEMA, CHECK_COLUMNS)):
-                self._staged[f"{name}.parquet"] = tmp = _stage(self.out, name)
+                self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
                 self._parquet[name] = pq.ParquetWriter(tmp, schema)
-                self._staged[f"{name}.csv"] = tmp = _stage(self.out, name)
+                self._staged[f"{name}.csv"] = tmp = stage(self.out, name)
                 self._csv[name] = fh = tmp.open("wb")
                 fh.write(_csv_header(columns))
         except BaseException:
@@ -292,21 +265,15 @@ class CorpusWriter:
         """Write ``reports``, then move all six files into place. Returns their paths."""
         try:
             self._close()
-            self._staged["reports.parquet"] = tmp = _stage(self.out, "reports")
+            self._staged["reports.parquet"] = tmp = stage(self.out, "reports")
             reports.to_parquet(tmp, index=False)
-            self._staged["reports.csv"] = tmp = _stage(self.out, "reports")
+            self._staged["reports.csv"] = tmp = stage(self.out, "reports")
             excel_safe_frame(reports).to_csv(tmp, index=False, encoding="utf-8-sig")
         except BaseException:
             self.abort()
             raise
-        finals = []
-        mode = file_mode()
-        for tmp in self._staged.values():
-            os.chmod(tmp, mode)  # a temporary file is 0600; an output is not
-        for name in OUTPUT_FILES:
-            final = self.out / name
-            os.replace(self._staged[name], final)
-            finals.append(final)
+        finals = [self.out / name for name in OUTPUT_FILES]
+        publish((self._staged[final.name], final) for final in finals)
         self._staged = {}
         return finals
 
@@ -327,37 +294,6 @@ class CorpusWriter:
             self.abort()
 
 
-def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
-    """Write ``values``/``reports``/``checks`` as Parquet and as CSV (UTF-8 with BOM, so
-    Excel shows the Chinese). Each file is written to a temporary name and renamed, and
-    all are staged before any is renamed, so an interrupted run leaves no half file.
-
-    This writes frames held in memory, as pandas writes them; ``reportkit ingest`` streams
-    through :class:`CorpusWriter` instead, with the same result."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name in FRAMES:
-            frame: pd.DataFrame = getattr(corpus, name)
-            for suffix in (".parquet", ".csv"):
-                tmp = _stage(out, name)
-                staged.append((tmp, out / f"{name}{suffix}"))
-                if suffix == ".parquet":
-                    frame.to_parquet(tmp, index=False)
-                else:
-                    excel_safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    mode = file_mode()
-    for tmp, final in staged:
-        os.chmod(tmp, mode)
-        os.replace(tmp, final)
-    return [final for _, final in staged]
-
-
 def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
     """``{file: [size, mtime_ns]}`` of the six outputs, or None when one is missing."""
     stats: dict[str, list[int]] = {}
@@ -370,7 +306,7 @@ def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
     return stats
 
 
-def load(directory: str | Path = "data/processed") -> Corpus:
+def load(directory: str | Path = PROCESSED_DIR) -> Corpus:
     """Read a processed folder (written by ``reportkit ingest``) back into a Corpus."""
     d = Path(directory)
     missing = [n for n in FRAMES if not (d / f"{n}.parquet").exists()]

@@ -12,6 +12,9 @@
   removed: only names reportkit itself gives its temporaries.
 * Outputs get the mode a new file gets under the user's umask (0644 usually), not the
   0600 of a temporary file.
+* Every file is written one way (:func:`stage`, :func:`publish`, :func:`atomic_write`): to a
+  temporary ``.NAME.XXXX.tmp`` beside it, then renamed over it, so an interrupted write
+  leaves the previous file as it was and no half file.
 """
 
 from __future__ import annotations
@@ -19,19 +22,21 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from reportkit.schema.frames import OUTPUT_FILES
 
 MARKER = ".reportkit-output"
 LOCK = ".reportkit.lock"
 #: What a previous run left, besides the marker: its six outputs and its cache folder.
-_OWN_FILES = frozenset(f"{n}{s}" for n in ("values", "reports", "checks")
-                       for s in (".parquet", ".csv"))
+_OWN_FILES = frozenset(OUTPUT_FILES)
 _OWN_DIRS = frozenset({"cache"})
-#: The temporaries reportkit stages its outputs under (store._stage, cache's index).
+#: The temporaries reportkit stages its outputs under (:func:`stage`), and the cache's index.
 _TEMPORARY = re.compile(r"^\.(values|reports|checks)\.[A-Za-z0-9_]+\.tmp$")
-_CACHE_TEMPORARY = ".index.json.tmp"
+_CACHE_TEMPORARY = re.compile(r"^\.index\.json(\.[A-Za-z0-9_]+)?\.tmp$")
 
 
 class OutputError(Exception):
@@ -128,10 +133,47 @@ def claim(out: str | Path, force: bool = False) -> list[str]:
 
 def remove_stale(out: Path) -> None:
     """Delete the temporaries a killed run left in ``out`` (reportkit's names only)."""
-    for e in _entries(out):
-        if _TEMPORARY.match(e.name) and e.is_file(follow_symlinks=False):
-            Path(e.path).unlink(missing_ok=True)
-    (out / "cache" / _CACHE_TEMPORARY).unlink(missing_ok=True)
+    for folder, pattern in ((out, _TEMPORARY), (out / "cache", _CACHE_TEMPORARY)):
+        if not folder.is_dir():
+            continue  # no cache folder
+        entries = _entries(folder)
+        for e in entries:
+            if pattern.match(e.name) and e.is_file(follow_symlinks=False):
+                Path(e.path).unlink(missing_ok=True)
+
+
+# --- writing a file: a temporary beside it, then one rename --------------------------------
+
+
+def stage(folder: Path, name: str) -> Path:
+    """A new, empty temporary file ``.NAME.XXXX.tmp`` in ``folder`` for the file ``name``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    return Path(tmp)
+
+
+def publish(staged: Iterable[tuple[Path, Path]]) -> None:
+    """Give each staged temporary an output's mode (:func:`file_mode`), then rename each
+    over its target, in order."""
+    staged = list(staged)
+    mode = file_mode()
+    for tmp, _ in staged:
+        os.chmod(tmp, mode)  # a temporary file is 0600; an output is not
+    for tmp, final in staged:
+        os.replace(tmp, final)
+
+
+def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
+    """Write ``target`` through ``write(temporary)``: staged beside it, then renamed over
+    it; on any error the temporary is removed and ``target`` is as it was."""
+    tmp = stage(target.parent, target.name)
+    try:
+        write(tmp)
+        publish([(tmp, target)])
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 @contextmanager

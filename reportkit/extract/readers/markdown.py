@@ -21,7 +21,7 @@ Converters print the report's tables as pipe tables, but not as the report laid 
 * a row may come as a plain line, "行政许可 0": inside a part a short label followed by
   figures is a table row.
 
-The result is the same :class:`~reportkit.document.Document` the other readers produce.
+The result is the same :class:`~reportkit.extract.document.Document` the other readers produce.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ import re
 from dataclasses import dataclass, field
 
 from reportkit import schema
-from reportkit.document import Block, Document, Paragraph, Table
-from reportkit.labels import normalize
-from reportkit.numbers import read_cell
-from reportkit.tables import heading_part
+from reportkit.extract.document import Block, Document, Paragraph, Table
+from reportkit.extract.matching import normalize
+from reportkit.extract.numbers import read_cell
+from reportkit.extract.tables import heading_part
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")

@@ -5,8 +5,8 @@ This module is the single definition of the tidy frame's contract (see the proje
 else in the package spells a canonical key or a template label.
 
 Every row carries ``phrases``: short pieces of the template label that identify it once a
-label has been normalised (see :mod:`reportkit.labels`). A phrase written ``=其他`` must equal
-the whole normalised label cell rather than merely occur in it.
+label has been normalised (see :mod:`reportkit.extract.matching`). A phrase written
+``=其他`` must equal the whole normalised label cell rather than merely occur in it.
 """
 
 from __future__ import annotations
@@ -367,3 +367,56 @@ COLUMN_LABELS_ZH: dict[str, str] = {
     c.key: c.label for c in PROACTIVE_COLUMNS + APPLICANT_COLUMNS + (TOTAL_COLUMN,)
 }
 COLUMN_LABELS_ZH.update({c.key: c.label for c in REVIEW_COLUMNS if c.key != "total"})
+
+
+# --- Templates as data ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    """One national form: its name, the first report year it applies to, the labels only
+    it prints (``markers``), its rows and columns per table and the identities it obeys.
+    A new form = one more entry in :data:`TEMPLATE_SPECS` (and its rows' ``templates``)."""
+
+    name: str
+    first_year: int
+    markers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    columns: dict[str, tuple[str, ...]]
+    identities: tuple[Identity, ...]
+
+    @property
+    def in_force(self) -> bool:
+        """True when the form prints in-force counts (part 二's 现行有效件数) for the
+        :data:`IN_FORCE_ROWS`, so the year-to-year in-force check applies."""
+        return all(any(r.key == key and set(IN_FORCE_COLUMNS) <= set(r.columns)
+                       for r in self.rows if r.table == "proactive") for key in IN_FORCE_ROWS)
+
+
+def _template(name: str, first_year: int) -> Template:
+    rows = rows_for(name)
+    columns = {t: tuple(dict.fromkeys(c for r in rows if r.table == t for c in r.columns))
+               for t in TABLES}
+    return Template(name, first_year, TEMPLATE_MARKERS[name], rows, columns, IDENTITIES)
+
+
+#: Every template, oldest first (the 2019 form from the 2019 reports on, its 2021 revision
+#: from the 2021 reports on).
+TEMPLATE_SPECS: tuple[Template, ...] = (_template("2019", 2019), _template("2021", 2021))
+_TEMPLATE_BY_NAME = {t.name: t for t in TEMPLATE_SPECS}
+#: The current form: what a report without a decided template is read as.
+LATEST: str = TEMPLATE_SPECS[-1].name
+
+
+def template(name: str) -> Template:
+    """The :class:`Template` called ``name`` (KeyError for an unknown one)."""
+    return _TEMPLATE_BY_NAME[name]
+
+
+def template_for_year(year: int | None) -> str:
+    """The form in force for reports of ``year``: the latest whose first year is not after
+    it (the oldest for earlier years, the latest when the year is unknown)."""
+    if year is None:
+        return LATEST
+    fitting = [t for t in TEMPLATE_SPECS if t.first_year <= year]
+    return (fitting[-1] if fitting else TEMPLATE_SPECS[0]).name

@@ -1,0 +1,339 @@
+"""A folder of reports → one Corpus: every input file gets exactly one row in ``reports``.
+
+Per file: size limit (checked before reading), content hash, duplicate detection, parse.
+Then the cross-year check (``carried_forward`` of N = ``carried_over`` of N+1) over the
+corpus. An optional ``manifest.csv`` (file, agency, agency_short, agency_id, level,
+body_kind, region, year; any may be left out) in a folder
+overrides what the text says for the files it names.
+
+At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
+back each chunk as compact Arrow batches, which the parent streams, in file order, into
+Parquet row groups and CSV (:class:`reportkit.corpus.store.CorpusWriter`), so the corpus is never
+held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.corpus.cache`)
+means a re-run parses only new or changed files, and writes nothing when nothing changed;
+its result is the same as a clean run's.
+"""
+
+from __future__ import annotations
+
+import stat
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+from tqdm import tqdm
+
+from reportkit.corpus import manifest
+from reportkit.corpus.cache import CacheError, Item, Meta, ParseCache, Piece
+from reportkit.corpus.files import (
+    DEFAULT_MAX_SIZE_MB,
+    UsageError,
+    _duplicate,
+    _not_regular,
+    _too_big,
+    environment_error,
+    find_files,
+    safe_name,
+)
+from reportkit.corpus.manifest import Warn, read_manifests, resolve
+from reportkit.corpus.outdir import OutputError, owned
+from reportkit.corpus.pool import META_INDEX as _M
+from reportkit.corpus.pool import Carried, check_tuple, meta_of, parsed_stream
+from reportkit.corpus.store import (
+    Corpus,
+    CorpusWriter,
+    StoredCorpus,
+    load,
+    rows_batch,
+    to_frame,
+)
+from reportkit.corpus.workers import (
+    Limits,
+)
+from reportkit.extract.checks import YearEntry, check_across_years
+from reportkit.schema.frames import (
+    CHECKS_SCHEMA,
+    REPORT_COLUMNS,
+    STATUSES,
+    VALUES_SCHEMA,
+)
+
+_BATCH_ROWS = 65_536  # rows per Parquet row group written
+
+
+# --- the parent: plan, parse what is new, assemble in file order ----------------------------
+
+
+def _stat_items(files: list[Path], overrides: dict[Path, dict[str, Any]],
+                max_bytes: int) -> list[Item]:
+    """Every file as an :class:`Item`, stat'ed; decided at once (without reading) when it
+    is not a regular file or is over the size limit."""
+    items: list[Item] = []
+    folders: dict[Path, Path] = {}
+    for path in files:
+        item = Item(path, str(path), safe_name(path),
+                    overrides.get(resolve(path, folders)) if overrides else None)
+        items.append(item)
+        try:
+            st = item.stat = path.stat()
+        except OSError:
+            continue  # the worker reports why it cannot be read
+        if not stat.S_ISREG(st.st_mode):
+            if not stat.S_ISDIR(st.st_mode):  # a folder that cannot be listed: the worker
+                item.fixed = _not_regular(path)
+            continue
+        if st.st_size > max_bytes:
+            item.fixed = _too_big(path, st.st_size, max_bytes)
+    return items
+
+
+def _count(pieces: list[Piece]) -> int:
+    return sum(n for _, _, n in pieces)
+
+
+class _MemorySink:
+    """Collects the streamed rows into frames (an ingest without an output folder)."""
+
+    def __init__(self) -> None:
+        self.values: list[pa.Table] = []
+        self.checks: list[pa.Table] = []
+
+    def write_values(self, data: pa.Table) -> None:
+        self.values.append(data)
+
+    def write_checks(self, data: pa.Table) -> None:
+        self.checks.append(data)
+
+    def commit(self, reports: pd.DataFrame) -> Corpus:
+        values = pa.concat_tables(self.values) if self.values else VALUES_SCHEMA.empty_table()
+        checks = pa.concat_tables(self.checks) if self.checks else CHECKS_SCHEMA.empty_table()
+        return Corpus(to_frame(values), reports, to_frame(checks))
+
+    def abort(self) -> None:
+        self.values, self.checks = [], []
+
+
+class _Assembler:
+    """Takes each file's report in file order: marks copies as duplicates, streams rows
+    to the sink in batches, keeps what the reports frame and cross-year check need."""
+
+    def __init__(self, sink: CorpusWriter | _MemorySink) -> None:
+        self.sink = sink
+        self.rows: list[tuple[Any, ...]] = []  # of reports, in REPORT_COLUMNS order
+        self.carry: list[YearEntry] = []
+        self.first_of: dict[str, str] = {}
+        self.copies: dict[str, int] = {}
+        self.pending: dict[str, list[list[Any]]] = {"values": [], "checks": []}
+        self.pending_rows = 0
+        self.written = {"values": 0, "checks": 0}  # rows handed on so far
+
+    def add(self, path: str, meta: Meta, carry: tuple[float, ...] | None,
+            values: list[Piece], checks: list[Piece]) -> tuple[int, int] | None:
+        """Take one file's report; returns where its rows start in the outputs (values,
+        checks), or None for a duplicate."""
+        sha = meta[_M["sha256"]]
+        if sha and sha in self.first_of:
+            copy = self.copies[sha] = self.copies.get(sha, 1) + 1
+            dup = _duplicate(meta[_M["report_id"]], path, sha, copy, self.first_of[sha])
+            self.rows.append(_report_row(meta_of(dup), path))
+            return None
+        offsets = self.written["values"], self.written["checks"]
+        if sha:
+            self.first_of[sha] = path
+        self.rows.append(_report_row(meta, path))
+        if carry is not None:
+            self.carry.append(YearEntry(meta[_M["report_id"]],
+                                        meta[_M["agency_id"]] or meta[_M["agency"]],
+                                        meta[_M["year"]], Carried(carry),
+                                        meta[_M["template"]] or ""))
+        for name, pieces in (("values", values), ("checks", checks)):
+            pending = self.pending[name]
+            for table, offset, count in pieces:
+                if not count:
+                    continue
+                last = pending[-1] if pending else None
+                if last is not None and last[0] is table and last[1] + last[2] == offset:
+                    last[2] += count  # the next rows of the same table: one slice
+                else:
+                    pending.append([table, offset, count])
+                self.pending_rows += count
+                self.written[name] += count
+        if self.pending_rows >= _BATCH_ROWS:
+            self.flush()
+        return offsets
+
+    def flush(self) -> None:
+        for name, write in (("values", self.sink.write_values),
+                            ("checks", self.sink.write_checks)):
+            pieces = [table.slice(offset, count) for table, offset, count in self.pending[name]]
+            if len(pieces) == 1:
+                write(pieces[0])
+            elif pieces:
+                write(pa.concat_tables(pieces).combine_chunks())
+            self.pending[name] = []
+        self.pending_rows = 0
+
+    def finish(self, before_commit: Any = None) -> Any:
+        self.flush()
+        cross = check_across_years(self.carry)
+        if cross:
+            self.sink.write_checks(pa.Table.from_batches(
+                [rows_batch([check_tuple(c) for c in cross], CHECKS_SCHEMA)]))
+        reports = _reports_frame(self.rows, cross)
+        if before_commit is not None:
+            before_commit()
+        return self.sink.commit(reports)
+
+
+def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
+                 max_size_mb: float = DEFAULT_MAX_SIZE_MB, progress: bool = True,
+                 jobs: int | None = None, cache: bool = True, force: bool = False,
+                 limits: Limits | None = None, warn: Warn | None = None) -> Corpus:
+    """Parse every report under ``paths``; write Parquet/CSV to ``out_dir`` when given.
+
+    ``jobs``: worker processes (default: one per core). ``cache``: with ``out_dir``, keep
+    a content-hash cache in ``out_dir/cache`` so a re-run parses only new or changed
+    files. ``out_dir`` must be new, empty or reportkit's (:mod:`reportkit.corpus.outdir`;
+    ``force`` takes over another folder, keeping its files). ``limits``: memory and time
+    per file (:class:`reportkit.corpus.workers.Limits`). ``warn``: called with each warning
+    (manifest rows not applied, files moved aside); default :func:`warnings.warn`. With
+    ``out_dir`` the returned corpus reads its frames from the written files when first
+    used. Raises :class:`UsageError` for a path that does not exist or an output folder
+    that cannot be used.
+    """
+    limits = limits or Limits()
+    say = warn if warn is not None else manifest._warn
+    if out_dir is None:
+        return _ingest_into(paths, None, max_size_mb, progress, jobs, cache, limits, say)
+    try:
+        with owned(out_dir, force) as notes:
+            for note in notes:
+                say(f"{safe_name(out_dir)}: kept the file that was there: {note}")
+            return _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
+                                say)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _ingest_into(paths: Iterable[str | Path], out_dir: str | Path | None, max_size_mb: float,
+                 progress: bool, jobs: int | None, cache: bool, limits: Limits,
+                 warn: Callable[[str], None]) -> Corpus:
+    paths = [Path(p) for p in paths]
+    files = find_files(paths)
+    roots = [p if p.is_dir() else p.parent for p in paths]
+    overrides = read_manifests(files, roots, warn)
+    max_bytes = int(max_size_mb * 1e6)
+    if out_dir is not None and not cache:
+        ParseCache.remove(out_dir)
+    use_cache = out_dir is not None and cache
+    try:
+        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs, limits,
+                       ParseCache(out_dir) if use_cache else None)  # type: ignore[arg-type]
+    except CacheError:  # outputs changed under the cache: start over without it
+        assert out_dir is not None
+        ParseCache.remove(out_dir)
+        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs, limits,
+                       ParseCache(out_dir))
+
+
+def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
+            out_dir: str | Path | None, max_bytes: int, progress: bool, jobs: int | None,
+            limits: Limits, store: ParseCache | None) -> Corpus:
+    items = _stat_items(files, overrides, max_bytes)
+    todo = store.plan(items) if store is not None else [it for it in items if it.fixed is None]
+    if store is not None and out_dir is not None and not todo \
+            and store.unchanged(items, max_bytes):
+        store.commit(items, max_bytes, written=False)  # keep what was learnt of the files
+        return StoredCorpus(out_dir)
+    # the workers start first: no thread of ours (progress bar, writers) is forked with them
+    with parsed_stream([(it.name, it.overrides) for it in todo], max_bytes, jobs, limits) as fresh:
+        sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
+                                            else _MemorySink())
+        bar = tqdm(total=len(items), desc="reports", unit="file",
+                   disable=None if progress else True)
+        try:
+            assembler = _Assembler(sink)
+            for item in items:
+                if item.fixed is not None:
+                    assembler.add(item.shown, meta_of(item.fixed), None, [], [])
+                    bar.update()
+                    continue
+                if item.entry is not None:
+                    assert store is not None
+                    meta, carry = item.entry.meta, item.entry.carry
+                    values, checks = store.rows(item.entry)
+                else:
+                    meta, carry, values, checks = next(fresh)
+                    if store is not None:
+                        store.parsed(item, meta[_M["sha256"]])
+                at = assembler.add(item.shown, meta, carry, values, checks)
+                if store is not None and item.key is not None and at is not None:
+                    store.record(item.key, meta, carry, at[0], _count(values), at[1],
+                                 _count(checks))
+                bar.update()
+            result = assembler.finish(before_commit=store.close if store else None)
+        except BaseException:
+            sink.abort()
+            if store is not None:
+                store.close()
+            raise
+        finally:
+            bar.close()
+    if out_dir is None:
+        return result
+    if store is not None:
+        store.commit(items, max_bytes, written=True)
+    return StoredCorpus(out_dir)
+
+
+def _report_row(meta: Meta, path: str) -> tuple[Any, ...]:
+    return (meta[0], path, *meta[1:])  # REPORT_COLUMNS: source_path comes second
+
+
+def _reports_frame(rows: list[Any], cross: list[Any]) -> pd.DataFrame:
+    """The reports frame from rows (tuples in REPORT_COLUMNS order, or dicts)."""
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    failed_cross = pd.Series([c.report_id for c in cross if c.passed is False], dtype=object)
+    if len(failed_cross):
+        extra = failed_cross.value_counts()
+        frame["n_checks_failed"] += frame["report_id"].map(extra).fillna(0).astype(int)
+    frame["year"] = frame["year"].astype("Int64")
+    frame["n_values"] = frame["n_values"].astype("int64")
+    return frame
+
+
+def summary(corpus: Corpus) -> str:
+    """A short account of a run: counts per status, checks failed, each bad file."""
+    reports = corpus.reports
+    counts = reports["status"].value_counts()
+    parts = [f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0)]
+    # n_checks_failed counts each report's failed identities, the cross-year ones included
+    failed_checks = int(reports["n_checks_failed"].sum())
+    lines = [f"{len(reports)} files: " + ", ".join(parts or ["none"])
+             + f"; {failed_checks} failed identity checks"]
+    for row in reports.itertuples():
+        if row.status != "ok" and row.error:
+            lines.append(f"  {row.status}: {row.source_path}: {row.error}")
+    return "\n".join(lines)
+
+
+def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) -> Corpus:
+    """The corpus in ``processed_dir``; if that folder holds none yet and ``raw_dir`` is
+    given, ingest ``raw_dir`` into it first (so a notebook runs top to bottom on a fresh
+    clone). A ``processed_dir`` that does not exist is an error (a mistyped path must not
+    fill a new folder with the sample data)."""
+    processed = Path(processed_dir)
+    if not processed.is_dir():
+        raise FileNotFoundError(f"{processed}: no such folder (processed_dir): give the "
+                                "folder `reportkit ingest --out` wrote, e.g. data/processed")
+    if not (processed / "values.parquet").exists() and raw_dir is not None:
+        print(f"{processed}: no processed data yet; ingesting {raw_dir}", file=sys.stderr)
+        return ingest_paths([raw_dir], processed, progress=False)
+    return load(processed)
+
+
+__all__ = ["DEFAULT_MAX_SIZE_MB", "Corpus", "UsageError", "environment_error", "find_files",
+           "ingest_paths", "load_corpus", "safe_name", "summary"]

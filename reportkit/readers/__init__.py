@@ -1,1 +1,0 @@
-"""Readers: turn a report file's bytes into a :class:`reportkit.document.Document`."""
