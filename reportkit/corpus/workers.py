@@ -141,7 +141,7 @@ def robust_map(work: Callable[[Chunk], Any], chunks: list[Chunk], jobs: int, lim
     """
     pool = ProcessPoolExecutor(max(1, min(jobs, len(chunks))), mp_context=_context(True),
                                initializer=init_worker, initargs=(limits,))
-    slots: list[tuple[Chunk, Future]] = [(c, pool.submit(work, c)) for c in chunks]
+    slots: list[tuple[Chunk, Future]] = [(c, _submit(pool, work, c)) for c in chunks]
     return _results(pool, slots, work, jobs, limits, lost)
 
 
@@ -194,4 +194,16 @@ def _again(pool: ProcessPoolExecutor, work: Callable[[Chunk], Any], chunk: Chunk
     if future.done() and not future.cancelled() and future.exception() is None \
             and future.result() is not None:
         return chunk, future
-    return chunk, pool.submit(work, chunk)
+    return chunk, _submit(pool, work, chunk)
+
+
+def _submit(pool: ProcessPoolExecutor, work: Callable[[Chunk], Any], chunk: Chunk) -> Future:
+    """``pool.submit``, except that a pool that broke while tasks were being handed out
+    gives a future holding the :class:`BrokenProcessPool` (handled like any other death)
+    instead of raising out of the run."""
+    try:
+        return pool.submit(work, chunk)
+    except BrokenProcessPool as exc:
+        future: Future = Future()
+        future.set_exception(exc)
+        return future
