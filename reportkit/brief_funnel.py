@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reportkit import metrics
+from reportkit.analysis import metrics
 
 # funnel (and with it matplotlib) is imported where it is used: importing the briefing does
 # not draw.

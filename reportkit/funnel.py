@@ -28,7 +28,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from reportkit import metrics, plots
+from reportkit import plots
+from reportkit.analysis import metrics
 
 Z95, Z998 = 1.959963984540054, 3.090232306167813
 #: The metrics drawn as funnels by default (the briefing's funnel charts).

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 import reportkit
-from reportkit import analysis, metrics
+from reportkit import analysis
+from reportkit.analysis import metrics
 
 
 @pytest.fixture(scope="module")

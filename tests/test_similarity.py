@@ -10,7 +10,7 @@ import pytest
 from conftest import RAW
 
 import reportkit
-from reportkit import similarity
+from reportkit.analysis import similarity
 
 YIZHUANG = RAW / "000_88b97d4f094d4f90.txt"
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reportkit import metrics
+from reportkit.analysis import metrics
 from reportkit.extract.read import read_document
 
 SHINGLE = 8
