@@ -7,6 +7,7 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from reportkit.corpus.ingest import (
@@ -82,9 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ingest":
         return _ingest(args)
     if args.command == "brief":
-        from reportkit import brief
-
-        return brief.main(args)
+        return _brief(args)
     from reportkit.run import run
 
     return run(args.config)
@@ -112,6 +111,49 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
               "(+ .csv)", file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
+
+
+def _split(value: str | None) -> list[str] | None:
+    """A comma-separated option ("a,b" or "a，b") as a list; None when not given or empty."""
+    if value is None:
+        return None
+    items = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    return items or None
+
+
+def _brief(args: argparse.Namespace) -> int:
+    """``reportkit brief``: the config's ``brief:`` section, overridden by the options.
+    Exit 0 when written, 2 for a request that cannot be met (message on stderr)."""
+    from reportkit.brief import BriefError, build_from_settings, choose_charts, settings
+    from reportkit.config import ConfigError, read_config
+    from reportkit.corpus.ingest import load_corpus
+
+    try:
+        config, base = read_config(args.config)
+        brief = settings(config)
+        for key in ("charts", "agencies", "years"):
+            given = _split(getattr(args, key, None))
+            if given is not None:
+                brief[key] = [int(y) for y in given] if key == "years" else given
+        if getattr(args, "lang", None):
+            brief["lang"] = args.lang
+        choose_charts(brief["charts"])
+        processed = Path(args.processed) if args.processed else \
+            base / config["inputs"]["processed"]
+        raw = config["inputs"]["raw"]
+        raw_dir = base / (raw[0] if isinstance(raw, list) else raw)
+        corpus = load_corpus(processed, raw_dir)
+        out = Path(args.out).resolve() if args.out else None
+        result = build_from_settings(brief, corpus, base, out=out, source=str(processed))
+    except (ConfigError, BriefError, FileNotFoundError, ValueError) as exc:
+        print(f"reportkit brief: {exc}", file=sys.stderr)
+        return 2
+    where = result.figures[0].parent if result.figures else "-"
+    print(f"reportkit brief: wrote {result.path} ({len(result.charts)} charts, "
+          f"{result.tables} tables; chart files in {where})")
+    for name, why in result.skipped.items():
+        print(f"  left out {name}: {why}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -224,7 +224,7 @@ def run(config_path: str | None = None) -> int:
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
-    from reportkit import fonts
+    from reportkit.charts import fonts
 
     fonts.font_path()  # the one-time font conversion happens here, not inside a notebook
     failures = []

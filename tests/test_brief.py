@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph
 from seed_figures import SEEDS
 
 import reportkit
-from reportkit import analysis, brief
+from reportkit import analysis, brief, charts
 from reportkit import run as pipeline
 from reportkit.cli import main
 
@@ -99,13 +99,13 @@ def _pct(x: float) -> str:
 
 def test_it_opens_and_holds_every_chart_with_caption_and_table(full) -> None:
     result, document = full
-    assert result.charts == list(brief.CHARTS)  # the seeds hold 2019 and 2021: trends too
-    assert len(document.inline_shapes) == len(brief.CHARTS)
+    assert result.charts == list(charts.CHARTS)  # the seeds hold 2019 and 2021: trends too
+    assert len(document.inline_shapes) == len(charts.CHARTS)
     names = [s._inline.docPr.get("name") for s in document.inline_shapes]
     assert names == [f.stem for f in result.figures if f.suffix == ".png"]
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     figures = [c for c in captions if c.startswith("图")]
-    n = len(brief.CHARTS)
+    n = len(charts.CHARTS)
     assert [c.split()[0] for c in figures] == [f"图{i}" for i in range(1, n + 1)]
     assert [c for c in captions if c.startswith("表")][:n] == [
         f"表{i}  图{i}的数据" for i in range(1, n + 1)]
@@ -158,7 +158,7 @@ def test_title_page_states_the_scope(full) -> None:
     assert title["机关"] == "5个：亦庄镇、漷县镇、密云区、南郊镇、西集镇"
     assert title["年度"] == "2019年、2021年"
     assert title["报告"].startswith("5份可分析的报告（共读取5个文件")
-    assert title["图表"] == f"{len(brief.CHARTS)}幅"
+    assert title["图表"] == f"{len(charts.CHARTS)}幅"
     assert title["生成日期"] == "2024年5月1日"
     assert any(p.style.name == "Title" and "数据简报" in p.text for p in document.paragraphs)
 

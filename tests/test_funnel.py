@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 
 import reportkit
-from reportkit import analysis, brief, brief_funnel, funnel
+from reportkit import charts
+from reportkit.charts import funnel
 
 
 @pytest.fixture(scope="module")
 def seeds(raw_dir):
-    corpus = reportkit.ingest([raw_dir], progress=False)
-    return analysis.select(corpus.values, corpus.reports)
+    return reportkit.ingest([raw_dir], progress=False)
 
 
 def test_limits_by_hand() -> None:
@@ -32,10 +32,9 @@ def test_limits_by_hand() -> None:
 
 
 def test_seed_funnel_not_held(seeds) -> None:
-    values, reports = seeds
-    fig = funnel.funnel_plot(values, reports, "not_held_rate")
-    data = fig.reportkit_data
-    assert fig.reportkit_name == "funnel_not_held_rate"
+    chart = charts.compute("funnel_not_held_rate", seeds)
+    data = chart.frame
+    assert chart.file == "funnel_not_held_rate"
     assert data["pooled"].iloc[0] == pytest.approx(226 / 623)
     miyun = data[data["agency_short"] == "密云区"].iloc[0]
     p0 = 226 / 623
@@ -55,12 +54,12 @@ def test_bodies_outside_the_limits_are_named_with_their_counts() -> None:
     # 0.269: C 0.25 below. D has no base and is left out.
     frame = _frame([("A", 90, 100), ("B", 10, 100), ("C", 50, 200), ("D", 0, 0)])
     frame["share"] = frame["count"] / frame["total_processed"].where(frame["total_processed"] > 0)
-    pos = brief_funnel.positions(frame, "count", "total_processed").set_index("agency")
+    pos = funnel.positions(frame, "count", "total_processed").set_index("agency")
     assert pos["pooled"].iloc[0] == pytest.approx(150 / 400)
     assert pos.loc["A", "position"] == "above_998"
     assert pos.loc["B", "position"] == "below_998" and pos.loc["C", "position"] == "below_998"
     assert "D" not in pos.index
-    text = brief_funnel.clause(frame, "count", "total_processed", "share",
+    text = funnel.clause(frame, "count", "total_processed", "share",
                                lambda x: f"{x:.0%}", "不掌握的比例", "zh")
     assert text.startswith("不掌握的比例显著高于总体（在95%控制限之上）的是"
                            "A（90%，90/100，超出99.8%控制限）")
@@ -72,13 +71,14 @@ def test_a_small_body_with_an_extreme_rate_is_not_singled_out() -> None:
     # 1.0. 3 of 3 (1.0) is outside 95 % only; 2 of 3 (0.667, pooled 202/603) is within.
     frame = _frame([("big", 200, 600), ("small", 3, 3)])
     frame["share"] = frame["count"] / frame["total_processed"]
-    pos = brief_funnel.positions(frame, "count", "total_processed").set_index("agency")
+    pos = funnel.positions(frame, "count", "total_processed").set_index("agency")
     assert pos.loc["small", "position"] == "above_95"  # 1.0 > 0.90: outside 95 %, not 99.8 %
     frame = _frame([("big", 200, 600), ("small", 2, 3)])
-    pos = brief_funnel.positions(frame, "count", "total_processed").set_index("agency")
+    pos = funnel.positions(frame, "count", "total_processed").set_index("agency")
     assert pos.loc["small", "position"] == "within"
 
 
-def test_the_funnel_charts_are_in_the_briefing_registry() -> None:
+def test_the_funnel_charts_are_in_the_registry() -> None:
     assert {"funnel_not_held_rate", "funnel_disclosure_rate",
-            "funnel_review_correction_rate"} <= set(brief.CHARTS)
+            "funnel_review_correction_rate"} <= set(charts.CHARTS)
+    assert charts.names("assessment") == [f"funnel_{m}" for m in funnel.FUNNEL_METRICS]

@@ -9,7 +9,9 @@ once to TrueType outlines with fontTools (about 15 seconds) and cached under
 later import takes the cached file. If the conversion cannot be done, the original font
 is used and PDFs embed it as Type 3 glyph outlines instead, which every viewer draws.
 
-:func:`register` adds the font to matplotlib and makes it the default sans-serif face:
+:func:`add` (called by every chart before it draws, never on import) adds the font to
+matplotlib; the charts draw with these settings (:func:`rc_params`), and :func:`register`
+makes them matplotlib's defaults for plots of your own:
 
 * ``font.family`` / ``font.sans-serif``: Noto Sans SC first (it has Latin glyphs too), then
   DejaVu Sans;
@@ -133,16 +135,25 @@ def rc_params() -> dict[str, object]:
 _ADDED: set[str] = set()
 
 
-def register() -> Path:
-    """Add the bundled font to matplotlib's font manager (once) and make it the default
-    (see :func:`rc_params`); call it again after a style reset (e.g. ``sns.set_theme``).
-    Returns the font file."""
-    import matplotlib as mpl
+def add() -> Path:
+    """Add the bundled font to matplotlib's font manager (once), leaving matplotlib's
+    defaults alone: the charts draw inside :func:`reportkit.charts.style.rc`. Returns the
+    font file."""
     from matplotlib import font_manager
 
     path = font_path()
     if str(path) not in _ADDED:
         font_manager.fontManager.addfont(str(path))
         _ADDED.add(str(path))
+    return path
+
+
+def register() -> Path:
+    """:func:`add` the bundled font and make it matplotlib's default (see
+    :func:`rc_params`), for your own plots beside reportkit's; call it again after a style
+    reset (e.g. ``sns.set_theme``). Nothing calls it on import. Returns the font file."""
+    import matplotlib as mpl
+
+    path = add()
     mpl.rcParams.update(rc_params())
     return path

@@ -1,0 +1,134 @@
+"""The briefing assembled: :func:`build` writes one Word document from a corpus, the charts
+of the registry (:data:`reportkit.charts.CHARTS`) computed once each; :func:`build_for_run`
+is the last step of ``reportkit run``."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docx
+import pandas as pd
+
+from reportkit import analysis
+from reportkit.brief import sections, word
+from reportkit.brief.settings import DEFAULTS, BriefError, choose_charts, settings
+from reportkit.brief.strings import words
+from reportkit.charts import CHARTS, Selection, save_figure
+from reportkit.charts.words import excluded
+from reportkit.corpus.store import load
+
+
+@dataclass
+class Briefing:
+    """What :func:`build` wrote."""
+
+    path: Path
+    charts: list[str]  # chart names in the document, in order
+    skipped: dict[str, str]  # chart name -> why it is not in the document
+    figures: list[Path]  # PNG (and SVG, CSV) files written for the document
+    scope: dict[str, Any]
+    tables: int = 0
+
+
+def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: object = None,
+          years: object = None, lang: str = "zh", top_n: int | None = 10,
+          title: str | None = None, date: object = None, figures_dir: str | Path | None = None,
+          dpi: int = 300, svg: bool = True, fonts: dict[str, str] | None = None,
+          source: str | None = None) -> Briefing:
+    """Write the briefing for ``corpus`` (a :class:`reportkit.corpus.store.Corpus`, or a
+    processed folder) to ``out`` (.docx). ``charts``: names of :data:`reportkit.charts.CHARTS`
+    (default all; trend charts are left out, and said so, when the selection holds one
+    year); ``agencies``, ``years``: as :func:`reportkit.analysis.select`. The charts are saved
+    in ``figures_dir`` (default ``<out folder>/<out stem>_figures``) as PNG at ``dpi``, SVG
+    and CSV. Raises :class:`BriefError` when the selection holds no report."""
+    t = words(lang)
+    if isinstance(corpus, str | Path):
+        source = source or str(corpus)
+        corpus = load(corpus)
+    names = choose_charts(charts)
+    _, reports = analysis.select(corpus.values, corpus.reports, years=years, agencies=agencies)
+    if reports.empty:
+        raise BriefError(f"no readable report matches agencies={agencies!r}, years={years!r}: "
+                         "check the names (full or short, e.g. 密云区) and years "
+                         f"({_available(corpus.reports)})")
+    out = Path(out)
+    if out.suffix.lower() != ".docx":
+        raise BriefError(f"{out}: the briefing is a Word file; give a name ending in .docx")
+    figdir = Path(figures_dir) if figures_dir else out.parent / f"{out.stem}_figures"
+    font_names = {**DEFAULTS["fonts"], **(fonts or {})}
+    n_years = len(analysis.scope(reports)["years"])
+    chosen = [n for n in names if n_years >= CHARTS[n].min_years]
+    skipped = {n: t["skipped_trend"] for n in names if n not in chosen}
+    selection = Selection(agencies=agencies, years=years, top_n=top_n)
+
+    doc = docx.Document()
+    word.style_document(doc, font_names, lang)
+    word.footer(doc, t)
+    quality = sections.quality_frame(corpus.reports, agencies, years)
+    sections.title_page(doc, t=t, title=title, reports=reports, quality=quality,
+                        charts=len(chosen), skipped=sorted(set(skipped.values())), date=date,
+                        agencies=agencies, years=years, source=source or "")
+    written: list[Path] = []
+    charts_excluding = 0
+    for index, name in enumerate(chosen, start=1):
+        chart = CHARTS[name]
+        data = chart.compute(corpus, selection)
+        fig = chart.draw(data, lang)
+        files = save_figure(data, figdir, formats=("png", "svg") if svg else ("png",),
+                            dpi=dpi, lang=lang, figure=fig)
+        written += files
+        sections.chart_chapter(doc, index=index, table_number=index, chart=chart, data=data,
+                               files=files, t=t, lang=lang)
+        charts_excluding += bool(excluded(data.frame))
+    n_tables = len(chosen)
+    n_tables += sections.quality_section(doc, index=len(chosen) + 1, t=t, lang=lang,
+                                         quality=quality, values=corpus.values,
+                                         checks=corpus.checks, next_table=n_tables + 1,
+                                         charts_excluding=charts_excluding)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    doc.save(str(tmp))
+    tmp.replace(out)
+    return Briefing(out, chosen, skipped, written, analysis.scope(reports), n_tables)
+
+
+def _available(reports: pd.DataFrame) -> str:
+    ok = reports[reports["status"].isin(analysis.ANALYSED_STATUSES)]
+    names = sorted({str(n) for n in ok["agency_short"].dropna() if str(n)})
+    years = sorted({int(y) for y in ok["year"].dropna()})
+    return f"agencies: {', '.join(names) or 'none'}; years: {', '.join(map(str, years)) or 'none'}"
+
+
+def build_from_settings(brief: dict[str, Any], corpus: Any, base: Path,
+                        out: str | Path | None = None, source: str | None = None) -> Briefing:
+    """:func:`build` with a merged ``brief`` section (see :func:`settings`), relative paths
+    read from ``base``."""
+    target = base / Path(out or brief["output"]).expanduser()
+    figures = brief["figures_dir"]
+    return build(corpus, target, charts=brief["charts"], agencies=brief["agencies"],
+                 years=brief["years"], lang=str(brief["lang"]), top_n=brief["top_n"],
+                 title=brief["title"], date=brief["date"],
+                 figures_dir=base / Path(figures).expanduser() if figures else None,
+                 dpi=int(brief["dpi"]), svg=bool(brief["svg"]), fonts=brief["fonts"],
+                 source=source)
+
+
+def build_for_run(config: dict[str, Any], base: Path, processed: Path) -> int:
+    """The last step of ``reportkit run``: write the briefing (``brief.output``, default
+    ``outputs/briefing.docx``) and print where it is. Returns an exit code (0, 1 on
+    failure, which is printed and does not stop the run's summary)."""
+    try:
+        brief = settings(config)
+        if not brief["enabled"]:
+            print("  briefing:  off (brief.enabled: false)")
+            return 0
+        result = build_from_settings(brief, load(processed), base, source=str(processed))
+    except (BriefError, FileNotFoundError) as exc:
+        print(f"reportkit run: briefing not written: {exc}", file=sys.stderr)
+        print("  briefing:  FAILED (see above)")
+        return 1
+    print(f"  briefing:  {result.path} ({len(result.charts)} charts, {result.tables} tables)")
+    return 0

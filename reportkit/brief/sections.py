@@ -1,0 +1,236 @@
+"""The briefing's parts: the title page, one chapter per chart (sentence, picture,
+caption, key-figure table, notes, all from one :class:`reportkit.charts.ChartData`) and the
+data-quality chapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from docx.shared import Cm, Pt
+
+from reportkit import analysis, schema
+from reportkit.brief import word
+from reportkit.brief.strings import CN_NUMERALS
+from reportkit.charts import Chart, ChartData, KeyTable
+from reportkit.charts.words import count
+
+STATUS_ORDER = ("ok", "partial", "failed", "not_a_report", "duplicate")
+MAX_QUALITY_ROWS = 30
+
+
+def chapter_title(index: int, title: str, t: dict[str, str], lang: str) -> str:
+    """"一、title" (zh) or "1. title" (en)."""
+    num = CN_NUMERALS[index - 1] if lang == "zh" and index <= len(CN_NUMERALS) else index
+    return t["chapter"].format(num=num, title=title)
+
+
+def _date_text(date: object, t: dict[str, str]) -> str:
+    if date is None:
+        d = dt.date.today()
+    elif isinstance(date, dt.date):
+        d = date
+    else:
+        try:
+            d = dt.date.fromisoformat(str(date))
+        except ValueError:
+            return str(date)
+    return t["date_fmt"].format(y=d.year, m=d.month, d=d.day)
+
+
+def _agency_names(reports: pd.DataFrame, t: dict[str, str], limit: int = 30) -> str:
+    names = reports["agency_short"].where(reports["agency_short"].astype(str).str.len() > 0,
+                                          reports["agency"])
+    names = list(dict.fromkeys(str(n) for n in names.dropna()))
+    if len(names) > limit:
+        return t["agencies_more"].format(names=t["sep"].join(names[:limit]), n=len(names))
+    return t["agencies_value"].format(n=len(names), names=t["sep"].join(names))
+
+
+def _selection_text(agencies: object, years: object, t: dict[str, str]) -> str:
+    def show(x: object) -> str:
+        items = analysis._as_list(x)
+        return t["all"] if items is None else t["sep"].join(str(i) for i in items)
+    return t["selection_value"].format(agencies=show(agencies), years=show(years))
+
+
+def title_page(doc: Any, *, t: dict[str, str], title: str | None, reports: pd.DataFrame,
+                quality: pd.DataFrame, charts: int, skipped: Sequence[str], date: object,
+                agencies: object, years: object, source: str) -> None:
+    """Title, subtitle, the scope table and the reading note."""
+    for _ in range(5):
+        doc.add_paragraph()
+    doc.add_paragraph(title or t["title"], style="Title")
+    doc.add_paragraph(t["subtitle"], style="Subtitle")
+    doc.add_paragraph()
+    scope = analysis.scope(reports)
+    not_ok = int((quality["status"] != "ok").sum())
+    rows = [
+        [t["agencies"], _agency_names(reports, t)],
+        [t["years"], t["sep"].join(t["year_item"].format(y=y) for y in scope["years"])],
+        [t["reports"], t["reports_value"].format(
+            n=scope["reports"], files=len(quality),
+            problems=t["problems"].format(k=not_ok) if not_ok else "")],
+        [t["charts"], t["charts_value"].format(n=charts)
+         + "".join(t["paren"].format(v="", ci=why) for why in skipped)],
+        [t["selection"], _selection_text(agencies, years, t)],
+        [t["date"], _date_text(date, t)],
+        [t["source"], source],
+    ]
+    table = doc.add_table(rows=0, cols=2)
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+        for cell in cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.space_after = Pt(2)
+        cells[0].paragraphs[0].runs[0].font.bold = True
+    word.set_widths(table, [Cm(3.0), Cm(word.PAGE_WIDTH_CM - 2 * word.MARGIN_CM - 3.0)])
+    doc.add_paragraph()
+    head = doc.add_paragraph()
+    head.add_run(t["how_to_read"]).bold = True
+    for key in ("note_denominators", "note_blanks", "note_intervals", "note_flag"):
+        word.body(doc, t[key], size=word.SMALL_PT)
+    word.body(doc, t["generated"].format(csv="values.csv / reports.csv / checks.csv"),
+          size=word.SMALL_PT)
+
+
+def quality_frame(corpus_reports: pd.DataFrame, agencies: object, years: object
+                   ) -> pd.DataFrame:
+    """Every file in the selection whatever its status, plus files whose agency or year
+    could not be read (they might belong to it)."""
+    no_values = pd.DataFrame({"report_id": pd.Series(dtype=object)})
+    _, chosen = analysis.select(no_values, corpus_reports, years=years, agencies=agencies,
+                                statuses=None)
+    unknown = corpus_reports[(corpus_reports["agency"].fillna("").astype(str) == "")
+                             | corpus_reports["year"].isna()]
+    out = pd.concat([chosen, unknown[~unknown["report_id"].isin(chosen["report_id"])]],
+                    ignore_index=True)
+    return out
+
+
+def report_label(row: Any, t: dict[str, str]) -> str:
+    """"密云区（2021年）": a report by its body and year."""
+    agency = row.get("agency_short") or row.get("agency") or t["unknown"]
+    year = row.get("year")
+    if year is None or pd.isna(year):
+        return str(agency)
+    return t["report_label"].format(agency=agency, year=int(year))
+
+
+def _where(subject: str, t: dict[str, str], lang: str) -> str:
+    head, _, tail = str(subject).partition(" ")
+    table, _, key = head.partition("/")
+    if lang == "zh":
+        label = schema.ROW_LABELS_ZH.get(key) or schema.COLUMN_LABELS_ZH.get(key) or key
+        head = f"{t.get('table_' + table, table)}·{label}"
+    return f"{head} {tail}".strip()
+
+
+def _blank_places(values: pd.DataFrame, report_id: str, t: dict[str, str], lang: str,
+                  limit: int = 4) -> str:
+    """Where a report's blank cells are: table·row·column, the first ``limit``."""
+    blank = values[(values["report_id"] == report_id) & values["value"].isna()]
+    places = []
+    for r in blank.head(limit).itertuples():
+        if lang == "zh":
+            row = schema.ROW_LABELS_ZH.get(r.row, r.row)
+            column = schema.COLUMN_LABELS_ZH.get(r.column, r.column)
+            places.append(f"{t.get('table_' + r.table, r.table)}·{row}·{column}")
+        else:
+            places.append(f"{r.table}/{r.row}/{r.column}")
+    more = len(blank) - len(places)
+    return t["clause_sep"].join(places) + (t["q_places_more"].format(k=more) if more else "")
+
+
+def quality_section(doc: Any, *, index: int, t: dict[str, str], lang: str,
+                     quality: pd.DataFrame, values: pd.DataFrame, checks: pd.DataFrame,
+                     next_table: int, charts_excluding: int) -> int:
+    """The data-quality chapter; returns the number of tables added."""
+    doc.add_heading(chapter_title(index, t["quality_title"], t, lang), level=1)
+    tables = 0
+
+    def add_table(title: str, key: KeyTable) -> None:
+        nonlocal tables
+        word.caption(doc, t["table"], next_table + tables, title, keep_with_next=True)
+        word.table(doc, key)
+        tables += 1
+
+    counts = quality["status"].value_counts()
+    parts = [t["q_file_part"].format(label=t.get(f"status_{s}", s), n=int(counts[s]))
+             for s in (*STATUS_ORDER, *[s for s in counts.index if s not in STATUS_ORDER])
+             if counts.get(s, 0)]
+    word.body(doc, t["q_files"].format(files=len(quality), parts=t["list_sep"].join(parts)))
+    unread = quality[quality["status"] != "ok"]
+    if len(unread):
+        word.body(doc, t["q_unread"].format(k=len(unread)))
+        rows = [[Path(str(r.get("source_path") or "")).name, report_label(r, t),
+                 t.get(f"status_{r['status']}", str(r["status"])), str(r.get("error") or "")]
+                for _, r in unread.head(MAX_QUALITY_ROWS).iterrows()]
+        add_table(t["q_unread_title"], KeyTable([t["file"], t["report"], t["status"],
+                                                 t["error"]], rows, text_columns={0, 1, 2, 3}))
+        if len(unread) > MAX_QUALITY_ROWS:
+            word.body(doc, t["q_more"].format(k=len(unread) - MAX_QUALITY_ROWS, csv="reports.csv"),
+                  size=word.SMALL_PT)
+    in_scope = analysis.identity_checks(checks[checks["report_id"].isin(quality["report_id"])])
+    failed = analysis.failed_checks(in_scope, quality)
+    decided = int(in_scope["status"].isin(["passed", "failed"]).sum())
+    if len(failed):
+        word.body(doc, t["q_checks_failed"].format(k=failed["report_id"].nunique(), m=len(failed)))
+        rows = [[report_label(r, t), t.get(f"check_{r['check']}", str(r["check"])),
+                 _where(r["subject"], t, lang), count(r["expected"]), count(r["actual"]),
+                 count(r["expected"] - r["actual"])]
+                for _, r in failed.head(MAX_QUALITY_ROWS).iterrows()]
+        add_table(t["q_checks_title"], KeyTable(
+            [t["report"], t["check"], t["where"], t["left"], t["right"], t["diff"]], rows,
+            text_columns={0, 1, 2}))
+        if len(failed) > MAX_QUALITY_ROWS:
+            word.body(doc, t["q_more"].format(k=len(failed) - MAX_QUALITY_ROWS, csv="checks.csv"),
+                  size=word.SMALL_PT)
+    else:
+        word.body(doc, t["q_checks_ok"].format(m=decided))
+    missing = int((in_scope["status"] == "missing").sum())
+    if missing:
+        word.body(doc, t["q_checks_missing"].format(u=missing))
+    scoped_values = values[values["report_id"].isin(quality["report_id"])]
+    blanks = analysis.blank_cells(scoped_values, quality)
+    blanks = blanks[blanks["blank_cells"] > 0]
+    if len(blanks):
+        effect = "" if charts_excluding else t["q_blanks_unused"]
+        word.body(doc, t["q_blanks"].format(k=len(blanks), c=int(blanks["blank_cells"].sum()))
+              + effect)
+        rows = [[report_label(r, t), f"{count(r['blank_cells'])}/{count(r['cells'])}",
+                 _blank_places(scoped_values, r["report_id"], t, lang)]
+                for _, r in blanks.head(MAX_QUALITY_ROWS).iterrows()]
+        add_table(t["blank_cells"], KeyTable([t["report"], t["blank_of"], t["where"]], rows,
+                                             text_columns={0, 2}))
+    else:
+        word.body(doc, t["q_no_blanks"])
+    if charts_excluding:
+        word.body(doc, t["q_excluding"].format(k=charts_excluding))
+    return tables
+
+
+
+def chart_chapter(doc: Any, *, index: int, table_number: int, chart: Chart, data: ChartData,
+                  files: Sequence[Path], t: dict[str, str], lang: str) -> None:
+    """One chapter: heading, the chart's sentence, its picture (PNG, with the SVG when
+    written), the figure caption, the key-figure table with its caption and notes."""
+    heading = chart.title(lang)
+    doc.add_heading(chapter_title(index, heading, t, lang), level=1)
+    sentence = chart.describe(data, lang)
+    if sentence:
+        word.body(doc, sentence)
+    png = next(p for p in files if p.suffix == ".png")
+    svg = next((p for p in files if p.suffix == ".svg"), None)
+    word.picture(doc, png, svg, data.file, f"{heading}. {sentence}")
+    word.caption(doc, t["figure"], index, heading)
+    key = chart.table(data, lang)
+    word.caption(doc, t["table"], table_number, t["table_of"].format(n=index),
+                 keep_with_next=True)
+    word.table(doc, key)
+    for note in key.notes:
+        word.body(doc, note, indent=False, size=word.SMALL_PT)
