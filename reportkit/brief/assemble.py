@@ -64,6 +64,16 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     skipped = {n: t["skipped_trend"] for n in names if n not in chosen}
     selection = Selection(agencies=agencies, years=years, top_n=top_n)
 
+    computed = {}
+    for name in chosen:
+        data = CHARTS[name].compute(corpus, selection)
+        why = data.context.get("unavailable")
+        if why:
+            skipped[name] = t.get(f"skipped_{why}", str(why))
+        else:
+            computed[name] = data
+    chosen = list(computed)
+
     doc = docx.Document()
     word.style_document(doc, font_names, lang)
     word.footer(doc, t)
@@ -73,9 +83,8 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
                         agencies=agencies, years=years, source=source or "")
     written: list[Path] = []
     charts_excluding = 0
-    for index, name in enumerate(chosen, start=1):
+    for index, (name, data) in enumerate(computed.items(), start=1):
         chart = CHARTS[name]
-        data = chart.compute(corpus, selection)
         fig = chart.draw(data, lang)
         files = save_figure(data, figdir, formats=("png", "svg") if svg else ("png",),
                             dpi=dpi, lang=lang, figure=fig)

@@ -6,7 +6,8 @@ A chart is registered once, with four functions:
 * ``compute(corpus, selection) -> ChartData``: the numbers, through :mod:`reportkit.analysis`
   only (a typed frame with explicit ``is_overall`` / ``is_others`` columns and the counts,
   plus any supporting frame its sentence or table needs, in ``context``);
-* ``draw(ChartData, lang) -> Figure``;
+* ``draw(ChartData, lang, *, credit=None) -> Figure`` (``credit``: text after the source
+  line every chart carries, :func:`reportkit.charts.style.decorate`);
 * ``describe(ChartData, lang) -> str``: the sentence the briefing prints;
 * ``table(ChartData, lang) -> KeyTable``: the key-figure table under it.
 
@@ -40,6 +41,7 @@ class Selection:
     agencies: object = None
     years: object = None
     top_n: int | None = 20
+    all_rows: bool = False  # keep outcome rows with 0 requests (dropped by default)
 
 
 @dataclass
@@ -53,7 +55,9 @@ class ChartData:
     ``file``: the file stem of its PNG/SVG/PDF/CSV; ``scope``: reports, agencies and years
     of the selection (:func:`reportkit.analysis.scope`), with ``names``, the bodies' short
     names; ``context``: supporting frames and values (e.g. every body unpooled, for the
-    sentence); ``options``: what the chart was asked for (``level``, ``metric`` …)."""
+    sentence; ``unavailable``: why the selection gives this chart nothing to show, e.g.
+    no body reporting in every year for a trend); ``options``: what the chart was asked
+    for (``level``, ``metric`` …)."""
 
     name: str
     file: str
@@ -62,6 +66,11 @@ class ChartData:
     selection: Selection = field(default_factory=Selection)
     context: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def one_body(self) -> bool:
+        """Whether the selection holds a single body (then no "all bodies" line is drawn)."""
+        return int(self.scope.get("agencies", 0)) <= 1
 
     @property
     def bodies(self) -> pd.DataFrame:

@@ -34,7 +34,8 @@ def compute(corpus: CorpusLike, selection: Selection) -> ChartData:
                      options={"labels": "agency"})
 
 
-def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figure:
+def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
+         credit: str | None = None) -> Figure:
     """100 % stacked bars, shares of 7 % or more written on them, n beside each bar."""
     t = style.text(lang)
     frame = style.labelled(data.frame, lang).assign(_key=data.frame["agency"])
@@ -44,8 +45,11 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
     labels = frame.drop_duplicates("_key").set_index("_key")["label"].reindex(order)
     totals = frame.groupby("_key")["total_processed"].max().reindex(order)
     n = max(len(order), 1)
+    small = (totals.fillna(0) < style.SMALL_BASE).to_numpy()
     with mpl.rc_context(style.rc()):
         notes = style.notes(frame, lang)
+        if small.any():
+            notes.append(t["small_base"].format(n=style.SMALL_BASE))
         fig = style.new_figure(10.0, 1.5 + 0.36 * n, notes)
         ax = fig.add_subplot()
         y = np.arange(len(order))[::-1]
@@ -54,10 +58,15 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
             if group not in share:
                 continue
             widths = share[group].fillna(0).to_numpy()
-            ax.barh(y, widths, left=left, color=style.GROUP_COLORS[group], height=0.72,
-                    label=style.OUTCOME_LABELS[lang][group], edgecolor="white", linewidth=0.5)
+            bars = ax.barh(y, widths, left=left, color=style.GROUP_COLORS[group], height=0.72,
+                           label=style.OUTCOME_LABELS[lang][group], edgecolor="white",
+                           linewidth=0.5)
+            for bar, thin in zip(bars, small, strict=True):
+                if thin:  # a small base: pale and hatched, so it does not read as solid
+                    bar.set_alpha(0.38)
+                    bar.set_hatch("////")
             for yi, (x0, w) in enumerate(zip(left, widths, strict=True)):
-                if w >= 0.07:
+                if w >= 0.07 and not small[yi]:
                     ax.text(x0 + w / 2, y[yi], f"{w:.0%}", ha="center", va="center",
                             fontsize=8, color="white" if group != "unavailable" else "#222222")
             left += widths
@@ -73,7 +82,8 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
             ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=6 if lang == "zh" else 3,
                       fontsize=8.5, handlelength=1.2, columnspacing=1.0)
         style.decorate(fig, title or t["composition_title"],
-                       style.scope_line(data.scope, lang), notes)
+                       style.scope_line(data.scope, lang), notes, lang=lang,
+                       credit=credit)
     return fig
 
 
@@ -93,14 +103,14 @@ def table(data: ChartData, lang: str) -> KeyTable:
             + [words.pct(share.at[lab, g], t) if g in share else "–" for g in groups]
             for lab in order]
     overall = data.context["overall"]
-    if len(overall):
+    if len(overall) and not data.one_body:
         o = overall.set_index("outcome")
         label = words.dagger(t["all_agencies"], overall["flag_failed_checks"].any())
         rows.append([label, words.count(overall["total_processed"].max())]
                     + [words.pct(o.at[g, "share"], t) if g in o.index else "–" for g in groups])
     header = [t["agency"], t["total_processed"],
               *(style.OUTCOME_LABELS[lang].get(g, g) for g in groups)]
-    return KeyTable(header, rows, {len(rows) - 1} if len(overall) else set(),
+    return KeyTable(header, rows, {len(rows) - 1} if len(overall) and not data.one_body else set(),
                     words.table_notes(frame, t))
 
 

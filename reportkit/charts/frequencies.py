@@ -21,18 +21,24 @@ TITLES = {"row": "outcome_title", "group": "outcome_group_title"}
 
 
 def compute(corpus: CorpusLike, selection: Selection, level: str = "row") -> ChartData:
-    """The outcome rows (``level="row"``) or groups that occur in at least one report used,
-    largest count first (:func:`reportkit.analysis.outcome_shares`)."""
+    """The outcome rows (``level="row"``) or groups of the reports used, largest count
+    first (:func:`reportkit.analysis.outcome_shares`); rows with 0 requests are left out
+    (counted in ``context["zero_rows"]``) unless ``selection.all_rows``."""
     values, reports = selected(corpus, selection)
     data = analysis.outcome_shares(values, reports, level=level)
     data = data[data["n_reports"] > 0]
+    zero = data["count"] == 0
+    if not selection.all_rows:
+        data = data[~zero]
     data = data.sort_values(["count", "outcome"], ascending=[True, False], kind="stable")
     frame = flags(data.iloc[::-1], overall=True).reset_index(drop=True)
     return ChartData(NAMES[level], FILES[level], frame, scope(reports), selection,
+                     context={"zero_rows": 0 if selection.all_rows else int(zero.sum())},
                      options={"level": level, "labels": "outcome"})
 
 
-def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figure:
+def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
+         credit: str | None = None) -> Figure:
     """Horizontal bars, the most frequent outcome on top, count and share beside each."""
     t = style.text(lang)
     level = data.options["level"]
@@ -40,6 +46,8 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
     n = max(len(frame), 1)
     with mpl.rc_context(style.rc()):
         notes = style.notes(frame, lang)
+        if data.context.get("zero_rows"):
+            notes.insert(0, t["zero_note"].format(k=data.context["zero_rows"]))
         fig = style.new_figure(9.0 if lang == "zh" else 9.5, 1.1 + 0.33 * n, notes)
         ax = fig.add_subplot()
         y = np.arange(len(frame))
@@ -62,7 +70,8 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
                        for g in schema.OUTCOME_GROUPS if g in set(frame["group"])]
             ax.legend(handles=handles, loc="lower right", fontsize=8.5)
         style.decorate(fig, title or t[TITLES[level]], style.scope_line(data.scope, lang),
-                       notes)
+                       notes, lang=lang,
+                       credit=credit)
     return fig
 
 
@@ -75,7 +84,7 @@ def table_rows(data: ChartData, lang: str) -> KeyTable:
              words.count(r.total_processed), words.pct(r.share, t),
              words.ci(r.ci_low, r.ci_high, t, True)] for r in shown.itertuples()]
     notes = words.table_notes(frame, t)
-    zero = len(frame) - len(shown)
+    zero = len(frame) - len(shown) + int(data.context.get("zero_rows", 0))
     if zero:
         notes.insert(0, t["zero_rows"].format(k=zero))
     return KeyTable([t["outcome"], t["count"], t["total_processed"], t["share"], t["ci"]],
@@ -117,6 +126,7 @@ def describe_rows(data: ChartData, lang: str) -> str:
     t = words.words(lang)
     frame = style.table_frame(data, lang).sort_values("count", ascending=False, kind="stable")
     nonzero = frame[frame["count"] > 0]
+    zeros = int(data.context.get("zero_rows", 0))
     items = [t["s_row_part"].format(label=r.label, count=words.count(r.count),
                                     share=words.pct(r.share, t))
              for r in nonzero.head(3).itertuples()]
@@ -124,12 +134,12 @@ def describe_rows(data: ChartData, lang: str) -> str:
         return ""
     rest = items[1:]
     if not rest:
-        text = t["s_rows_one"].format(first=items[0], z=len(frame) - 1)
+        text = t["s_rows_one"].format(first=items[0], z=len(frame) - 1 + zeros)
     else:
         rest_text = (t["list_sep"].join(rest[:-1]) + t["s_and"] + rest[-1]) if len(rest) > 1 \
             else rest[0]
         text = t["s_rows"].format(first=items[0], rest=rest_text, k=len(nonzero),
-                                  z=len(frame) - len(nonzero))
+                                  z=len(frame) - len(nonzero) + zeros)
     return text + words.excluded_sentence(frame, t)
 
 

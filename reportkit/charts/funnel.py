@@ -253,6 +253,7 @@ def compute(corpus: CorpusLike, selection: Selection, metric: str = "not_held_ra
 
 
 def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
+         credit: str | None = None,
          label_limit: int = 12) -> Figure:
     """The funnel plot: each body a point at (base, rate), the pooled rate and its 95 % and
     99.8 % limits, bodies outside the 95 % limits labelled (at most ``label_limit``,
@@ -275,7 +276,8 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
         ax.set_ylabel(t["y"].format(metric=name))
         ax.yaxis.set_major_formatter(FuncFormatter(style.pct))
         style.decorate(fig, title or t["title"].format(metric=name),
-                       style.scope_line(data.scope, lang), notes)
+                       style.scope_line(data.scope, lang), notes, lang=lang,
+                       credit=credit)
     return fig
 
 

@@ -38,7 +38,8 @@ def compute(corpus: CorpusLike, selection: Selection) -> ChartData:
                      context={"bodies": bodies}, options={"labels": "agency"})
 
 
-def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figure:
+def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
+         credit: str | None = None) -> Figure:
     """Ranked bars with whiskers, counts beside each, the overall share dashed."""
     t = style.text(lang)
     frame = style.labelled(data.frame, lang)
@@ -60,14 +61,15 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
         ax.set_xticks(np.linspace(0, 1, 6))
         ax.xaxis.set_major_formatter(FuncFormatter(style.pct))
         ax.set_xlabel(t["not_held_x"])
-        if len(overall) and not pd.isna(overall["share"].iloc[0]):
+        if len(overall) and not pd.isna(overall["share"].iloc[0]) and not data.one_body:
             s = float(overall["share"].iloc[0])
             ax.axvline(s, color="#555555", linestyle="--", linewidth=0.9)
             ax.text(s, 1.0, f" {t['all']} {style.fmt_share(s)}",
                     transform=ax.get_xaxis_transform(), va="bottom", ha="left", fontsize=8,
                     color="#555555")
         style.decorate(fig, title or t["not_held_title"], style.scope_line(data.scope, lang),
-                       notes)
+                       notes, lang=lang,
+                       credit=credit)
     return fig
 
 
@@ -76,6 +78,8 @@ def table(data: ChartData, lang: str) -> KeyTable:
     share, interval."""
     t = words.words(lang)
     frame = style.labelled(data.frame, lang)
+    if data.one_body:  # the "all bodies" row would repeat the body's
+        frame = frame[~frame["is_overall"]]
     rows = [[words.dagger(r.label, r.flag_failed_checks), words.count(r.count),
              words.count(r.total_processed), words.pct(r.share, t),
              words.ci(r.ci_low, r.ci_high, t, True)] for r in frame.itertuples()]

@@ -56,7 +56,8 @@ def compute(corpus: CorpusLike, selection: Selection, kind: str = "rates") -> Ch
                      context=context, options={"kind": kind, "labels": "agency"})
 
 
-def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figure:
+def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
+         credit: str | None = None) -> Figure:
     """Two panels, review and litigation, one bar a body, on one shared scale."""
     k = KINDS[data.options["kind"]]
     t = style.text(lang)
@@ -88,7 +89,7 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
                               texts, colors, cap=cap, xmax=xmax)
             whole = overall[overall["measure"] == measure]
             label = style.MEASURE_LABELS[lang][measure]
-            if len(whole) and not pd.isna(whole[rate].iloc[0]):
+            if len(whole) and not pd.isna(whole[rate].iloc[0]) and not data.one_body:
                 r = float(whole[rate].iloc[0])
                 shown = style.fmt_share(r) if scale == 1 else style.fmt_rate(r)
                 ax.axvline(r, color="#555555", linestyle="--", linewidth=0.9)
@@ -99,7 +100,8 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None) -> Figu
                 ax.xaxis.set_major_formatter(FuncFormatter(style.pct))
             ax.set_xlabel(t[str(k["x"])])
         style.decorate(fig, title or t[str(k["title"])], style.scope_line(data.scope, lang),
-                       notes)
+                       notes, lang=lang,
+                       credit=credit)
     return fig
 
 
@@ -117,6 +119,8 @@ def table_rates(data: ChartData, lang: str) -> KeyTable:
     frame = style.labelled(data.frame, lang)
     rows, bold = [], set()
     for label, rv, lt, flagged, is_all in _by_label(frame):
+        if is_all and data.one_body:
+            continue
         if is_all:
             bold = {len(rows)}
         rows.append([words.dagger(label, flagged), words.count(rv["new_requests"]),
@@ -138,6 +142,8 @@ def table_correction(data: ChartData, lang: str) -> KeyTable:
     frame = style.labelled(data.frame, lang)
     rows, bold, skipped = [], set(), 0
     for label, rv, lt, flagged, is_all in _by_label(frame):
+        if is_all and data.one_body:
+            continue
         if not is_all and rv["decided"] == 0 and lt["decided"] == 0:
             skipped += 1
             continue

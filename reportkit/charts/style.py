@@ -36,7 +36,14 @@ OTHERS_COLOR = "#BBBBBB"
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "scope": "{reports} 份报告 · {agencies} 个机关{years}",
+        "scope": "{reports} 份报告 · {bodies}{years}", "bodies": "{agencies} 个机关",
+        "names_sep": "、",
+        "source": "数据来源：各机关政府信息公开工作年度报告",
+        "small_base": "浅色斜线：办理总数不足 {n} 件，比例不稳定",
+        "small_year": "空心点：该年度基数不足 {n} 件，比例不稳定",
+        "panel_note": "同一批 {k} 个机关在各年度的报告（只在部分年度有报告的机关未计入）",
+        "no_panel": "没有机关在所选的每个年度都有报告：无法比较同一批机关的年度变化",
+        "zero_note": "另有 {k} 项办理结果为 0 件，未列出", "no_report": "无报告",
         "years": " · {first}–{last}年", "year": " · {first}年",
         "outcome_title": "政府信息公开申请办理结果",
         "outcome_group_title": "政府信息公开申请办理结果（六类）",
@@ -68,7 +75,16 @@ TEXT: dict[str, dict[str, str]] = {
         "all_panel": "{measure}（全部机关 {value}）",
     },
     "en": {
-        "scope": "{reports} report{rs} · {agencies} agenc{ies}{years}",
+        "scope": "{reports} report{rs} · {bodies}{years}", "bodies": "{agencies} agenc{ies}",
+        "names_sep": ", ",
+        "source": "Source: the bodies' annual reports on open government information",
+        "small_base": "Pale, hatched: fewer than {n} requests processed, shares unstable",
+        "small_year": "Hollow marker: a base under {n} that year, rates unstable",
+        "panel_note": "The same {k} bodies in every year (bodies reporting in some years only "
+                      "are left out)",
+        "no_panel": "No body reports in every year of the selection: no like-for-like trend",
+        "zero_note": "{k} more outcomes with 0 requests are not listed",
+        "no_report": "no report",
         "years": " · {first}–{last}", "year": " · {first}",
         "outcome_title": "Outcomes of information requests",
         "outcome_group_title": "Outcomes of information requests (six groups)",
@@ -153,13 +169,18 @@ def scope_line(s: dict, lang: str) -> str:
     if years:
         span = (t["year"].format(first=years[0]) if len(years) == 1
                 else t["years"].format(first=years[0], last=years[-1]))
-    return t["scope"].format(reports=s["reports"], agencies=s["agencies"], years=span,
-                             rs="" if s["reports"] == 1 else "s",
-                             ies="y" if s["agencies"] == 1 else "ies")
+    names = list(s.get("names") or [])
+    bodies = (t["names_sep"].join(names) if 0 < len(names) <= MAX_NAMED
+              else t["bodies"].format(agencies=s["agencies"],
+                                      ies="y" if s["agencies"] == 1 else "ies"))
+    return t["scope"].format(reports=s["reports"], bodies=bodies, years=span,
+                             rs="" if s["reports"] == 1 else "s")
 
 
 HEADER_IN = 0.78  # inches above the plot for the title and the scope line
-NOTE_IN = 0.2  # inches below the plot per note line
+NOTE_IN = 0.2  # inches below the plot per note line (the source line is one more)
+MAX_NAMED = 3  # the scope line names the bodies when there are this many or fewer
+SMALL_BASE = 30  # a base under this is drawn pale / hollow (shares and rates unstable)
 
 
 class ChartFigure(Figure):
@@ -175,24 +196,54 @@ class ChartFigure(Figure):
 
 
 def new_figure(width: float, body_height: float, notes: Sequence[str] = ()) -> Figure:
-    """A figure whose constrained layout leaves room for a header and ``notes`` lines."""
-    height = body_height + HEADER_IN + NOTE_IN * len(notes)
+    """A figure whose constrained layout leaves room for a header, ``notes`` lines and the
+    source line."""
+    lines = len(notes) + 1
+    height = body_height + HEADER_IN + NOTE_IN * lines
     fig = ChartFigure(figsize=(width, height), layout="constrained")
-    bottom = NOTE_IN * len(notes) / height
+    bottom = NOTE_IN * lines / height
     fig.get_layout_engine().set(rect=(0.0, bottom, 1.0, 1.0 - bottom - HEADER_IN / height),
                                 h_pad=0.06, w_pad=0.06)
     return fig
 
 
-def decorate(fig: Figure, title: str, subtitle: str, notes: Sequence[str]) -> None:
-    """Title and scope line on top, notes (blank rule, flags) under the chart."""
+def source_line(lang: str, credit: str | None = None) -> str:
+    """"数据来源：各机关政府信息公开工作年度报告", with `` · credit`` when given."""
+    line = text(lang)["source"]
+    return f"{line} · {credit}" if credit else line
+
+
+def decorate(fig: Figure, title: str, subtitle: str, notes: Sequence[str], *,
+             lang: str = "zh", credit: str | None = None) -> None:
+    """Title and scope line on top; under the chart the notes (blank rule, flags) and,
+    last, the source line (:func:`source_line`, ``credit`` appended)."""
     h = fig.get_figheight()
     fig.text(0.012, 1 - 0.1 / h, title, ha="left", va="top", fontsize=14, color="#111111")
     fig.text(0.012, 1 - 0.44 / h, subtitle, ha="left", va="top", fontsize=9.5,
              color="#555555")
-    for i, note in enumerate(notes):
-        fig.text(0.012, (NOTE_IN * (len(notes) - i) - 0.03) / h, note, ha="left", va="top",
-                 fontsize=8.5, color="#666666")
+    lines = [*notes, source_line(lang, credit)]
+    for i, note in enumerate(lines):
+        last = i == len(lines) - 1
+        fig.text(0.012, (NOTE_IN * (len(lines) - i) - 0.03) / h, note, ha="left", va="top",
+                 fontsize=8 if last else 8.5, color="#888888" if last else "#666666")
+
+
+def spread(positions: Sequence[float], gap: float) -> list[float]:
+    """``positions`` (e.g. label heights in points) moved apart as little as possible so
+    that neighbours are at least ``gap`` apart, order kept: labels that never collide."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [float(positions[i]) for i in order]
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    # centre the moved block on where the labels wanted to be
+    shift = (sum(placed) - sum(float(positions[i]) for i in order)) / max(len(placed), 1)
+    placed = [p - shift for p in placed]
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    out = [0.0] * len(placed)
+    for rank, i in enumerate(order):
+        out[i] = placed[rank]
+    return out
 
 
 def notes(data: pd.DataFrame, lang: str) -> list[str]:
@@ -304,15 +355,22 @@ def by_year(frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("year", kind="stable")
 
 
-def year_ticks(data: pd.DataFrame, base: str, lang: str) -> list[str]:
-    """Tick labels "2021 / n reports · m requests" so a thin year shows as thin."""
+def year_ticks(data: pd.DataFrame, base: str, lang: str,
+               years: Sequence[int] | None = None) -> list[str]:
+    """Tick labels "2021 / n reports · m requests" so a thin year shows as thin, one per
+    year of ``years`` (default the years of ``data``; a year without data says so)."""
     t = text(lang)
     per_year = data.groupby("year").agg(reports=("n_reports", "max"), base=(base, "max"))
-    return [t["year_tick"].format(year=y, reports=int(r.reports), base=fmt_count(r.base),
-                                  rs="" if int(r.reports) == 1 else "s")
-            for y, r in per_year.iterrows()]
-
-
+    ticks = []
+    for y in (per_year.index if years is None else years):
+        if y not in per_year.index:
+            ticks.append(f"{y}\n{t['no_report']}")
+            continue
+        r = per_year.loc[y]
+        ticks.append(t["year_tick"].format(year=y, reports=int(r.reports),
+                                           base=fmt_count(r.base),
+                                           rs="" if int(r.reports) == 1 else "s"))
+    return ticks
 
 
 def table_frame(data: object, lang: str) -> pd.DataFrame:
