@@ -197,3 +197,27 @@ def test_notebooks_run_with_their_defaults_on_a_fresh_clone(tmp_path, raw_dir) -
     figures = tmp_path / "outputs" / "figures"
     for name in ("outcome_frequencies", "review_litigation_rates_by_agency"):
         assert all((figures / f"{name}.{s}").is_file() for s in ("png", "svg", "pdf", "csv"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_what_it_shows_and_how_to_change_it(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    assert "**What it shows**" in first.source and "cell tagged `parameters`" in first.source
+    assert "parameters" in nb.cells[1].metadata.get("tags", [])
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert len(code) <= 14  # a few cells calling reportkit
+    assert not any("matplotlib" in c or "plt." in c or "savefig" in c for c in code)
+
+
+def test_notebook_tables_are_for_people(run) -> None:
+    """Tables through charts.table_view: labels, whole counts, percentages, no index."""
+    _, tmp = run
+    nb = nbformat.read(tmp / "notebooks" / "01_outcomes.ipynb", as_version=4)
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells
+                   for o in c.get("outputs", []))
+    assert ">予以公开<" in html and ">granted<" not in html  # labels, not keys
+    assert ">216<" in html and ">216.0<" not in html  # 密云区's not held, a whole number
+    assert ">36.7%<" in html  # 216 / 588
+    assert "row_heading" not in html

@@ -377,3 +377,29 @@ def test_small_bases_are_hollow_on_trend_charts(corpus) -> None:
     fig = charts.draw(charts.compute("outcome_trends", pair))
     hollow = [ln for ln in fig.axes[0].lines if ln.get_markerfacecolor() == "white"]
     assert hollow and "空心点：该年度基数不足 30 件，比例不稳定" in _texts(fig)
+
+
+# --- Notebook tables (issue 14 item 4) --------------------------------------------------------
+
+
+def test_table_view_shows_labels_integers_percentages_in_template_order(corpus) -> None:
+    from reportkit import analysis
+
+    values, reports = analysis.select(corpus.values, corpus.reports)
+    frame = analysis.outcome_shares(values, reports, level="group")
+    view = charts.table_view(frame.iloc[::-1], "zh")  # reversed: the view restores the order
+    shown = view.data
+    assert list(shown["办理结果"]) == ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理",
+                                   "其他处理"]
+    assert "group" not in shown and "n_blank_cells" not in shown.columns
+    html = view.to_html()
+    granted = sum(seed["requests"].get("granted", [0] * 7)[-1] for seed in SEEDS.values())
+    processed = sum(seed["requests"]["total_processed"][-1] for seed in SEEDS.values())
+    assert f">{granted}<" in html and f">{granted}.0<" not in html  # 187, not 187.0
+    assert f">{granted / processed:.1%}<" in html  # 30.0%
+    assert "<th class=\"row_heading" not in html  # no index
+    english = charts.table_view(frame, "en").data
+    assert list(english.columns[:3]) == ["Outcome", "Requests", "Processed"]
+    assert english["Outcome"].iloc[0] == "Granted"
+    by_year = charts.table_view(analysis.outcome_shares(values, reports, by="year"), "zh").data
+    assert list(by_year["年度"]) == sorted(by_year["年度"])  # years in order, not as text

@@ -53,6 +53,7 @@ from reportkit.charts.base import (
     reorder,
     unregister,
 )
+from reportkit.charts.display import table_view
 from reportkit.charts.export import FORMATS, save_figure
 from reportkit.charts.notebook import show
 
@@ -85,4 +86,4 @@ def table(data: ChartData, lang: str = "zh") -> KeyTable:
 
 __all__ = ["CHARTS", "FORMATS", "Chart", "ChartData", "CorpusLike", "KeyTable", "Selection",
            "compute", "describe", "draw", "get", "names", "register", "save_figure", "show",
-           "table", "unregister"]
+           "table", "table_view", "unregister"]
