@@ -43,8 +43,8 @@ OWN: dict[str, dict[str, str]] = {
         "chapter": "{num}、{title}",
         "quality_title": "数据质量",
         "skipped_trend": "所选数据只有一个年度，没有年度变化图。",
-        "skipped_no_panel": "没有机关在所选的每个年度都有报告，没有年度变化图"
-                            "（不同机关之间的变化不是趋势）。",
+        "skipped_no_panel": "没有机关在所选的每个年度都有报告，没有年度变化图："
+                            "不同机关之间的变化不是趋势。",
         "status_ok": "完整读取",
         "status_partial": "部分读取",
         "status_failed": "无法读取",
