@@ -244,12 +244,7 @@ def table_rates(data: ChartData, lang: str) -> KeyTable:
         rv, lt = p.loc["review"], p.loc["litigation"]
         rows.append([words.dagger(str(int(year)), part["flag_failed_checks"].any()),
                      words.count(part["n_reports"].max()), words.count(rv["new_requests"]),
-                     words.count(rv["cases"]),
-                     words.with_ci(words.rate(rv["rate_per_100"]), rv["ci_low"], rv["ci_high"],
-                                   t, False),
-                     words.count(lt["cases"]),
-                     words.with_ci(words.rate(lt["rate_per_100"]), lt["ci_low"], lt["ci_high"],
-                                   t, False)])
+                     *words.review_litigation_cells(rv, lt, t)])
     return KeyTable([t["year"], t["n_reports"], t["new_requests"], t["review_cases"],
                      t["per_100"], t["litigation_cases"], t["per_100"]], rows,
                     notes=words.table_notes(frame, t))

@@ -204,3 +204,14 @@ def excluded_sentence(data: pd.DataFrame, t: dict[str, str]) -> str:
     """The sentence saying how many reports a figure leaves out for a blank (or "")."""
     k = excluded(data)
     return t["s_excluded"].format(k=k) if k else ""
+
+
+def review_litigation_cells(review: pd.Series, litigation: pd.Series,
+                            t: dict[str, str]) -> list[str]:
+    """The four table cells of one row's review and litigation: cases, rate per 100 with
+    its interval, for each."""
+    return [count(review["cases"]),
+            with_ci(rate(review["rate_per_100"]), review["ci_low"], review["ci_high"], t, False),
+            count(litigation["cases"]),
+            with_ci(rate(litigation["rate_per_100"]), litigation["ci_low"],
+                    litigation["ci_high"], t, False)]
