@@ -377,7 +377,9 @@ def test_numbers_and_units_stay_together(full, corpus, tmp_path) -> None:
         for bracket in re.findall(r"（[^（）]*）", text):
             assert " " not in bracket, bracket
         assert not re.search(r"\d [%％(（]", text), text
-    result = brief.build(corpus, tmp_path / "en.docx", lang="en", date=DATE, svg=False)
+    result = brief.build(corpus, tmp_path / "en.docx", lang="en", date=DATE, svg=False,
+                         charts=["outcome_group_frequencies", "review_litigation_rates",
+                                 "correction_rates", "funnel_not_held_rate"])
     english = docx.Document(str(result.path))
     texts = _all_text(english) + [p.text for p in english.paragraphs]
     assert any("\u00a0" in t for t in texts)
@@ -588,6 +590,12 @@ def test_quality_lists_unread_files_and_failed_arithmetic(dirty, tmp_path) -> No
     assert _row(unread, "003_795117ff85927c6d.txt")[3] == (
         "未找到第四部分（行政复议、行政诉讼情况），其中的数字缺失。")
     assert _row(unread, "notice.txt")[3] == "不是政府信息公开工作年度报告（文件中没有报告的表格）。"
+    # 7 files: four seeds intact, 南郊镇 cut (partial), head.txt (failed), the notice
+    title = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert title["报告"] == ("5份可分析的报告（共读取7个文件，其中3个未计入或只部分计入，"
+                            "见“数据质量”）")
+    assert _findings(document)[-1] == ("所选的7个文件中，4份报告完整读取，1份只部分读取，"
+                                       "1个无法读取，1个不是年度报告或为重复文件。")
     checks = {(r[1], r[2]): r[3:] for r in failed[1:]}
     assert checks[("总计列 = 六类申请人之和", "申请情况·无法提供·本机关不掌握相关政府信息")] == [
         "216", "217", "-1"]  # 总计 216 against 215 + 2
@@ -597,6 +605,76 @@ def test_quality_lists_unread_files_and_failed_arithmetic(dirty, tmp_path) -> No
     assert _row(rates["tables"][0], "南郊镇")[1:] == ["–"] * 5
     assert _row(rates["tables"][0], "密云区")[0] == "密云区 †"
     assert any("有1份报告因所需单元格空白（或所在表格未读到）" in t for t in rates["text"])
+
+
+def test_quality_is_limited_to_the_selection(dirty, tmp_path) -> None:
+    """密云区 alone: its report (failing one identity) and head.txt (密云区's head without
+    tables) are listed; 南郊镇's cut report and the notice (no agency) are not."""
+    result = brief.build(dirty, tmp_path / "miyun.docx", agencies=["密云区"], date=DATE,
+                         svg=False, charts=["not_held_share"])
+    document = docx.Document(str(result.path))
+    miyun = dirty.reports[dirty.reports["agency_short"] == "密云区"]
+    files = sorted(Path(p).name for p in miyun["source_path"])
+    assert "003_795117ff85927c6d.txt" not in files and "notice.txt" not in files
+    chapter = _chapter(document, "数据质量")
+    text = "".join(chapter["text"])
+    assert f"所选范围共{len(files)}个文件" in text
+    listed = {c for table in chapter["tables"] for row in table[1:] for c in row[:2]}
+    assert "notice.txt" not in listed and "003_795117ff85927c6d.txt" not in listed
+    assert not any("南郊镇" in c for c in listed)
+    unread = chapter["tables"][0]
+    assert {r[0] for r in unread[1:]} <= set(files) and len(unread) >= 2
+    # the file without an agency may not belong to 密云区: counted, not listed
+    assert "另有1个文件无法识别机关或年度" in text
+    listing = _chapter(document, "所依据的报告")["tables"][0]
+    assert sorted(r[2] for r in listing[1:]) == files
+    assert {r[0] for r in listing[1:]} == {"密云区"}
+
+
+def test_english_data_quality_has_no_chinese_but_names(dirty, tmp_path) -> None:
+    result = brief.build(dirty, tmp_path / "en.docx", lang="en", date=DATE, svg=False,
+                         charts=["review_litigation_rates"])
+    document = docx.Document(str(result.path))
+    cjk = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+    for heading in ("Data quality", "Source reports"):
+        chapter = _chapter(document, heading)
+        for text in chapter["text"]:
+            assert not cjk.search(text), text
+        assert chapter["tables"]
+        for table in chapter["tables"]:
+            names = {i for i, h in enumerate(table[0]) if h in ("File", "Report", "Agency")}
+            assert not cjk.search("".join(table[0]))
+            for row in table[1:]:
+                for i, cell in enumerate(row):
+                    assert i in names or not cjk.search(cell), (table[0][i], cell)
+    unread = _chapter(document, "Data quality")["tables"][0]
+    assert _row(unread, "003_795117ff85927c6d.txt")[2:] == [
+        "partly read", "Part 4\u00a0(administrative review and litigation) not found: its figures "
+        "are missing."]
+    assert _row(unread, "notice.txt")[2] == "not a report"
+
+
+def test_skipped_files_are_not_reports(corpus, tmp_path) -> None:
+    """A ``skipped`` file (an image lying in the input folder) is neither a file not fully
+    read nor a source report: one line says it was skipped."""
+    image = pd.DataFrame([{**{c: None for c in corpus.reports.columns},
+                           "report_id": "picture", "source_path": "data/raw/scan.png",
+                           "status": "skipped", "agency": "", "agency_short": "",
+                           "error": "an image, not a report"}])
+    with_image = Corpus(corpus.values, pd.concat([corpus.reports, image], ignore_index=True),
+                        corpus.checks)
+    result = brief.build(with_image, tmp_path / "skip.docx", date=DATE, svg=False,
+                         charts=["not_held_share"])
+    document = docx.Document(str(result.path))
+    title = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert title["报告"] == "5份可分析的报告（共读取5个文件）"
+    chapter = _chapter(document, "数据质量")
+    assert "所选范围共5个文件：完整读取5个。" in chapter["text"]
+    assert "另有1个文件不是报告（图片、电子表格、压缩包等），已跳过，未列入。" in chapter["text"]
+    assert not any("scan.png" in c for t in chapter["tables"] for r in t for c in r)
+    listing = _chapter(document, "所依据的报告")["tables"][0]
+    assert "scan.png" not in {r[2] for r in listing}
+    assert _findings(document)[-1] == "所选的5份报告全部完整读取。"
 
 
 # --- The command line and `reportkit run` --------------------------------------------------------

@@ -102,12 +102,10 @@ def reading(quality: pd.DataFrame, t: dict[str, str]) -> str:
     others = int((~status.isin(("ok", *UNREAD))).sum())
     if ok == len(quality):
         return t["f_read_all"].format(n=ok)
-    text = t["f_read"].format(files=len(quality), ok=ok, partial=partial)
-    if failed:
-        text += t["f_read_failed"].format(k=failed)
-    if others:
-        text += t["f_read_others"].format(k=others)
-    return text + t["end"]
+    parts = [t[f"f_read_{key}"].format(k=k) for key, k in (("ok", ok), ("partial", partial),
+                                                           ("failed", failed),
+                                                           ("others", others)) if k]
+    return t["f_read"].format(files=len(quality), parts=t["list_sep"].join(parts))
 
 
 def findings(data: dict[str, ChartData], quality: pd.DataFrame, t: dict[str, str],
