@@ -45,7 +45,9 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     (default all; trend charts are left out, and said so, when the selection holds one
     year); ``agencies``, ``years``: as :func:`reportkit.analysis.select`. The charts are saved
     in ``figures_dir`` (default ``<out folder>/<out stem>_figures``) as PNG at ``dpi``, SVG
-    and CSV. Raises :class:`BriefError` when the selection holds no report."""
+    and CSV; the list of the selection's source files is written beside ``out`` as
+    ``<out stem>_sources.csv``. Raises :class:`BriefError` when the selection holds no
+    report."""
     t = words(lang)
     if isinstance(corpus, str | Path):
         source = source or str(corpus)
