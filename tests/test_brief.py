@@ -677,6 +677,25 @@ def test_skipped_files_are_not_reports(corpus, tmp_path) -> None:
     assert _findings(document)[-1] == "所选的5份报告全部完整读取。"
 
 
+def test_a_duplicate_is_named_by_its_twin_and_no_folder_reaches_the_csv(tmp_path) -> None:
+    raw = tmp_path / "raw"
+    (raw / "copies").mkdir(parents=True)
+    seed = SEED_FILES[2]  # 密云区
+    (raw / seed.name).write_bytes(seed.read_bytes())
+    (raw / "copies" / "again.txt").write_bytes(seed.read_bytes())
+    corpus = reportkit.ingest([raw], progress=False)
+    result = brief.build(corpus, tmp_path / "out" / "dup.docx", date=DATE, svg=False,
+                         charts=["not_held_share"])
+    document = docx.Document(str(result.path))
+    unread = _chapter(document, "数据质量")["tables"][0]
+    [row] = unread[1:]
+    twin = {seed.name, "again.txt"} - {row[0]}
+    assert row[2:] == ["重复文件", f"与{twin.pop()}内容相同，只计一次。"]
+    csv = result.sources.read_text(encoding="utf-8-sig")
+    assert str(tmp_path) not in csv and "copies" not in csv
+    assert "same content as" in csv  # the reader's own words, its folder cut off
+
+
 # --- The command line and `reportkit run` --------------------------------------------------------
 
 

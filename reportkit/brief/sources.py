@@ -36,6 +36,7 @@ ERROR_KINDS: tuple[tuple[str, str], ...] = (
     (r"file is empty|page is empty|no pages", "empty"),
     (r"not text in UTF-8", "encoding"),
     (r"took more than|time", "timeout"),
+    (r"memory", "memory"),
     (r"not supported|zip archive|binary data|nested too deeply", "format"),
     (r"antiword|LibreOffice|install", "converter"),
     (r"damaged|encrypted|does not parse|cannot be parsed|no document", "damaged"),
@@ -97,9 +98,24 @@ def reason(row: Any, t: dict[str, str]) -> str:
             return capitalize(t["reason_missing_parts"].format(
                 parts=t["sep"].join(t[f"part_{p}"] for p in parts)))
         return t["reason_partial"]
+    if kind == "duplicate":
+        first = re.search(r"same content as (.+?): counted once", str(error))
+        if first:
+            return t["reason_duplicate_of"].format(
+                file=Path(first.group(1).replace("\\", "/")).name)
     if kind:
         return t[f"reason_{kind}"]
     return t.get(f"reason_status_{status}", t["reason_other"])
+
+
+_PATH = re.compile(r"(?<![\w:/\\])(?:[A-Za-z]:[\\/]|/|~[\\/])"
+                   r"(?:[^\s\\/:“”\"']+[\\/])*([^\s\\/:“”\"']+)")
+
+
+def base_names(text: str) -> str:
+    """``text`` with every absolute file path in it (``/…``, ``~/…``, ``C:\\…``) cut to
+    its base name, so no folder of this machine is shown."""
+    return _PATH.sub(lambda m: m.group(1), text)
 
 
 def label(row: Any, t: dict[str, str]) -> str:
@@ -133,7 +149,8 @@ def sources_frame(quality: pd.DataFrame, t: dict[str, str]) -> pd.DataFrame:
         rows.append({"agency": label(r, t), "year": year_text(r, t), "file": file_name(r),
                      "status": status, "status_text": status_text(status, t),
                      "reason": "" if status == "ok" else reason(r, t),
-                     "error": "" if pd.isna(r.get("error")) else str(r.get("error") or "")})
+                     "error": base_names(str(r.get("error") or "")
+                                         if pd.notna(r.get("error")) else "")})
     frame = pd.DataFrame(rows, columns=["agency", "year", "file", "status", "status_text",
                                         "reason", "error"])
     frame = frame.sort_values(["agency", "year", "file"], kind="stable")

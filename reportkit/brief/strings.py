@@ -247,6 +247,8 @@ MORE: dict[str, dict[str, str]] = {
         "reason_converter": "无法转换 .doc 文件，请在 Word 中另存为 .docx。",
         "reason_damaged": "文件已损坏或加密，无法读取；请重新下载或在 Word 中另存。",
         "reason_duplicate": "与另一个文件内容相同，只计一次。",
+        "reason_duplicate_of": "与{file}内容相同，只计一次。",
+        "reason_memory": "读取这个文件所需的内存超过限制（可能是高度压缩的内容）。",
         "reason_not_a_report": "不是政府信息公开工作年度报告（文件中没有报告的表格）。",
         "reason_no_tables": "未找到报告的表格（第二、三、四部分），请确认文件包含完整报告。",
         "reason_internal": "读取这个文件时程序出错。",
@@ -329,6 +331,9 @@ MORE: dict[str, dict[str, str]] = {
         "reason_damaged": "The file is damaged or encrypted: download it again or save it again"
                           " in Word.",
         "reason_duplicate": "Same content as another file: counted once.",
+        "reason_duplicate_of": "Same content as {file}: counted once.",
+        "reason_memory": "Reading it needs more memory than a file may take (highly compressed "
+                         "content?).",
         "reason_not_a_report": "Not an annual report on government information disclosure "
                                "(none of its tables is there).",
         "reason_no_tables": "None of the report's tables (parts 2, 3, 4) was found: check that "
