@@ -18,6 +18,7 @@ from reportkit.brief import sources, word
 from reportkit.brief.strings import CN_NUMERALS
 from reportkit.charts import Chart, ChartData, KeyTable
 from reportkit.charts.words import count
+from reportkit.schema.labels import MEASURE_LABELS, OUTCOME_LABELS
 
 MAX_QUALITY_ROWS = 30
 
@@ -117,13 +118,28 @@ def report_label(row: Any, t: dict[str, str]) -> str:
     return t["report_label"].format(agency=agency, year=int(year))
 
 
+def _label_en(key: str) -> str:
+    """An English label for a row or column key (outcome and measure labels, else the key
+    in words)."""
+    for labels in (OUTCOME_LABELS["en"], MEASURE_LABELS["en"]):
+        if key in labels:
+            return labels[key]
+    return key.replace("_", " ")
+
+
+def _place(table: str, keys: Sequence[str], t: dict[str, str], lang: str) -> str:
+    """Where a cell is: table·row·column (zh) or "requests / carried over / natural person"."""
+    if lang == "zh":
+        labels = [schema.ROW_LABELS_ZH.get(k) or schema.COLUMN_LABELS_ZH.get(k) or k
+                  for k in keys]
+        return "·".join([t.get("table_" + table, table), *labels])
+    return " / ".join([t.get("table_" + table, table), *(_label_en(k) for k in keys)])
+
+
 def _where(subject: str, t: dict[str, str], lang: str) -> str:
     head, _, tail = str(subject).partition(" ")
     table, _, key = head.partition("/")
-    if lang == "zh":
-        label = schema.ROW_LABELS_ZH.get(key) or schema.COLUMN_LABELS_ZH.get(key) or key
-        head = f"{t.get('table_' + table, table)}·{label}"
-    return f"{head} {tail}".strip()
+    return f"{_place(table, [key] if key else [], t, lang)} {tail}".strip()
 
 
 def _blank_places(values: pd.DataFrame, report_id: str, t: dict[str, str], lang: str,
@@ -132,12 +148,7 @@ def _blank_places(values: pd.DataFrame, report_id: str, t: dict[str, str], lang:
     blank = values[(values["report_id"] == report_id) & values["value"].isna()]
     places = []
     for r in blank.head(limit).itertuples():
-        if lang == "zh":
-            row = schema.ROW_LABELS_ZH.get(r.row, r.row)
-            column = schema.COLUMN_LABELS_ZH.get(r.column, r.column)
-            places.append(f"{t.get('table_' + r.table, r.table)}·{row}·{column}")
-        else:
-            places.append(f"{r.table}/{r.row}/{r.column}")
+        places.append(_place(r.table, [r.row, r.column], t, lang))
     more = len(blank) - len(places)
     return t["clause_sep"].join(places) + (t["q_places_more"].format(k=more) if more else "")
 

@@ -131,8 +131,8 @@ OWN: dict[str, dict[str, str]] = {
         "table_of_chart": "{title}: counts and shares",
         "quality_title": "Data quality",
         "skipped_trend": "The selection holds one year only: no trend chart.",
-        "skipped_no_panel": "No body reports in every year of the selection: no trend chart "
-                            "(a change between different bodies is not a trend).",
+        "skipped_no_panel": "No body reports in every year of the selection, so there is no "
+                            "trend chart: a change between different bodies is not a trend.",
         "status_ok": "read fully",
         "status_partial": "partly read",
         "status_failed": "not read",
@@ -275,7 +275,7 @@ MORE: dict[str, dict[str, str]] = {
         "f_read_ok": "{k} reports read fully",
         "f_read_partial": "{k} read in part",
         "f_read_failed": "{k} could not be read",
-        "f_read_others": "{k} not annual reports or duplicates",
+        "f_read_others": "{k} other (not an annual report, or a duplicate)",
         "section_outcomes": "Outcomes of requests",
         "section_not_held": "‘Information not held by this agency’",
         "section_review_litigation": "Administrative review and litigation",
