@@ -142,17 +142,33 @@ def file_name(row: Any) -> str:
 
 def sources_frame(quality: pd.DataFrame, t: dict[str, str]) -> pd.DataFrame:
     """One row per file of the selection, by body, year and file name: body, year, file
-    (base name), status (code and text), why (a sentence) and the reader's raw error."""
-    rows = []
-    for _, r in quality.iterrows():
-        status = str(r.get("status") or "")
-        rows.append({"agency": label(r, t), "year": year_text(r, t), "file": file_name(r),
-                     "status": status, "status_text": status_text(status, t),
-                     "reason": "" if status == "ok" else reason(r, t),
-                     "error": base_names(str(r.get("error") or "")
-                                         if pd.notna(r.get("error")) else "")})
-    frame = pd.DataFrame(rows, columns=["agency", "year", "file", "status", "status_text",
-                                        "reason", "error"])
+    (base name), status (code and text), why (a sentence) and the reader's raw error (its
+    absolute folders cut off)."""
+    columns = ["agency", "year", "file", "status", "status_text", "reason", "error"]
+    if quality.empty:
+        return pd.DataFrame(columns=columns)
+
+    def text(column: str) -> pd.Series:
+        if column not in quality:
+            return pd.Series("", index=quality.index, dtype=object)
+        return quality[column].astype(object).where(quality[column].notna(), "").astype(str)
+
+    short, full = text("agency_short"), text("agency")
+    agency = short.where(short != "", full).replace("", t["unknown"])
+    year = pd.to_numeric(quality["year"], errors="coerce")
+    status = text("status")
+    error = text("error")
+    frame = pd.DataFrame({
+        "agency": agency,
+        "year": [("–" if pd.isna(y) else t["year_item"].format(y=int(y))) for y in year],
+        "file": [Path(p.replace("\\", "/")).name for p in text("source_path")],
+        "status": status,
+        "status_text": status.map(lambda s: status_text(s, t)),
+        "reason": "",
+        "error": error.map(lambda e: base_names(e) if e else ""),
+    }, columns=columns)
+    not_ok = status != "ok"
+    frame.loc[not_ok, "reason"] = [reason(r, t) for _, r in quality[not_ok].iterrows()]
     frame = frame.sort_values(["agency", "year", "file"], kind="stable")
     return frame.reset_index(drop=True)
 
