@@ -329,7 +329,7 @@ def test_no_local_path_in_any_part(corpus, tmp_path) -> None:
     processed = tmp_path / "processed"
     reference.write_corpus(corpus, processed)
     out = tmp_path / "out" / "briefing.docx"
-    result = brief.build(str(processed), out, date=DATE, svg=False,
+    result = brief.build(str(processed), out, date=DATE, svg=False, dpi=72,
                          charts=["outcome_group_frequencies", "not_held_share"])
     document = docx.Document(str(result.path))
     title = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
@@ -362,7 +362,7 @@ def test_the_source_list_names_every_selected_report(full, corpus, tmp_path,
     assert sorted(csv["file"]) == sorted(SEEDS)
     # a long list stops and points to the CSV, which holds every file
     monkeypatch.setattr(brief.sources, "MAX_SOURCES", 2)
-    short = brief.build(corpus, tmp_path / "short.docx", date=DATE, svg=False,
+    short = brief.build(corpus, tmp_path / "short.docx", date=DATE, svg=False, dpi=72,
                         charts=["not_held_share"])
     chapter = _chapter(docx.Document(str(short.path)), "所依据的报告")
     assert len(chapter["tables"][0]) == 1 + 2
@@ -377,7 +377,7 @@ def test_numbers_and_units_stay_together(full, corpus, tmp_path) -> None:
         for bracket in re.findall(r"（[^（）]*）", text):
             assert " " not in bracket, bracket
         assert not re.search(r"\d [%％(（]", text), text
-    result = brief.build(corpus, tmp_path / "en.docx", lang="en", date=DATE, svg=False,
+    result = brief.build(corpus, tmp_path / "en.docx", lang="en", date=DATE, svg=False, dpi=72,
                          charts=["outcome_group_frequencies", "review_litigation_rates",
                                  "correction_rates", "funnel_not_held_rate"])
     english = docx.Document(str(result.path))
@@ -611,7 +611,7 @@ def test_quality_is_limited_to_the_selection(dirty, tmp_path) -> None:
     """密云区 alone: its report (failing one identity) and head.txt (密云区's head without
     tables) are listed; 南郊镇's cut report and the notice (no agency) are not."""
     result = brief.build(dirty, tmp_path / "miyun.docx", agencies=["密云区"], date=DATE,
-                         svg=False, charts=["not_held_share"])
+                         svg=False, dpi=72, charts=["not_held_share"])
     document = docx.Document(str(result.path))
     miyun = dirty.reports[dirty.reports["agency_short"] == "密云区"]
     files = sorted(Path(p).name for p in miyun["source_path"])
@@ -632,7 +632,7 @@ def test_quality_is_limited_to_the_selection(dirty, tmp_path) -> None:
 
 
 def test_english_data_quality_has_no_chinese_but_names(dirty, tmp_path) -> None:
-    result = brief.build(dirty, tmp_path / "en.docx", lang="en", date=DATE, svg=False,
+    result = brief.build(dirty, tmp_path / "en.docx", lang="en", date=DATE, svg=False, dpi=72,
                          charts=["review_litigation_rates"])
     document = docx.Document(str(result.path))
     cjk = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
@@ -663,7 +663,7 @@ def test_skipped_files_are_not_reports(corpus, tmp_path) -> None:
                            "error": "an image, not a report"}])
     with_image = Corpus(corpus.values, pd.concat([corpus.reports, image], ignore_index=True),
                         corpus.checks)
-    result = brief.build(with_image, tmp_path / "skip.docx", date=DATE, svg=False,
+    result = brief.build(with_image, tmp_path / "skip.docx", date=DATE, svg=False, dpi=72,
                          charts=["not_held_share"])
     document = docx.Document(str(result.path))
     title = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
@@ -684,7 +684,7 @@ def test_a_duplicate_is_named_by_its_twin_and_no_folder_reaches_the_csv(tmp_path
     (raw / seed.name).write_bytes(seed.read_bytes())
     (raw / "copies" / "again.txt").write_bytes(seed.read_bytes())
     corpus = reportkit.ingest([raw], progress=False)
-    result = brief.build(corpus, tmp_path / "out" / "dup.docx", date=DATE, svg=False,
+    result = brief.build(corpus, tmp_path / "out" / "dup.docx", date=DATE, svg=False, dpi=72,
                          charts=["not_held_share"])
     document = docx.Document(str(result.path))
     unread = _chapter(document, "数据质量")["tables"][0]
