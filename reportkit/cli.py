@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (and keep no cache in OUT/cache)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    ing.add_argument("--long-csv", action="store_true",
+                     help="also values_long.csv: one row per report and cell (values.csv "
+                     "has one row per report)")
     run = sub.add_parser("run", help="ingest data/raw, then execute every notebook")
     run.add_argument("--config", help="YAML config for scheduled runs")
     brief = sub.add_parser("brief", help="build a Word briefing from the charts (docs/brief.md)")
@@ -99,7 +102,8 @@ def _ingest(args: argparse.Namespace) -> int:
         corpus = ingest_paths(args.paths, args.out, max_size_mb=args.max_size_mb,
                               progress=not args.quiet, jobs=args.jobs,
                               cache=not args.no_cache, force=args.force,
-                              limits=Limits(args.max_memory_mb, args.timeout), warn=warn)
+                              limits=Limits(args.max_memory_mb, args.timeout), warn=warn,
+                              long_csv=args.long_csv)
     except UsageError as exc:
         print(f"reportkit ingest: {exc}", file=sys.stderr)
         return 2
@@ -109,7 +113,9 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(corpus), file=sys.stderr)
         print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
-              "(+ .csv)", file=sys.stderr)
+              "(+ .csv; values.csv: one row per report"
+              + (", values_long.csv: one row per cell)" if args.long_csv else ")"),
+              file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
 
 

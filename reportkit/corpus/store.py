@@ -3,8 +3,11 @@
 ``values`` and ``checks`` are written batch by batch (:class:`CorpusWriter`): Parquet row
 groups through :class:`pyarrow.parquet.ParquetWriter`, CSV lines formatted in Arrow exactly
 as ``pandas.DataFrame.to_csv`` formats them, so a corpus of any size is never held in memory
-whole. Every file goes to a temporary name first; all six are staged before any is renamed,
-so an interrupted run leaves the previous outputs as they were and no half file.
+whole; ``values.csv`` is the values wide (one row per report,
+:mod:`reportkit.corpus.wide`), written at commit from the Parquet just written, and the long
+CSV only on request (:func:`write_long_csv`). Every file goes to a temporary name first; all
+six are staged before any is renamed, so an interrupted run leaves the previous outputs as
+they were and no half file.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from reportkit.corpus.outdir import publish, stage
+from reportkit.corpus.outdir import atomic_write, publish, stage
+from reportkit.corpus.wide import REPORT_FIELDS, wide_columns, wide_tables
 from reportkit.schema.frames import (
     CHECK_COLUMNS,
     CHECKS_SCHEMA,
     FRAMES,
+    LONG_VALUES_CSV,
     OUTPUT_FILES,
     VALUE_COLUMNS,
     VALUES_SCHEMA,
@@ -228,13 +233,12 @@ class CorpusWriter:
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
         try:
-            for name, schema, columns in (("values", VALUES_SCHEMA, VALUE_COLUMNS),
-                                          ("checks", CHECKS_SCHEMA, CHECK_COLUMNS)):
+            for name, schema in (("values", VALUES_SCHEMA), ("checks", CHECKS_SCHEMA)):
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
                 self._parquet[name] = pq.ParquetWriter(tmp, schema)
-                self._staged[f"{name}.csv"] = tmp = stage(self.out, name)
-                self._csv[name] = fh = tmp.open("wb")
-                fh.write(_csv_header(columns))
+            self._staged["checks.csv"] = tmp = stage(self.out, "checks")
+            self._csv["checks"] = fh = tmp.open("wb")
+            fh.write(_csv_header(CHECK_COLUMNS))
         except BaseException:
             self.abort()
             raise
@@ -244,7 +248,8 @@ class CorpusWriter:
             return
         table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
         self._parquet[name].write_table(table)
-        self._csv[name].write(csv_lines(table))
+        if name in self._csv:  # values.csv is wide: written at commit, from the Parquet
+            self._csv[name].write(csv_lines(table))
 
     def write_values(self, data: pa.Table | pa.RecordBatch) -> None:
         """Append rows of ``values`` (schema :data:`VALUES_SCHEMA`)."""
@@ -269,12 +274,17 @@ class CorpusWriter:
             reports.to_parquet(tmp, index=False)
             self._staged["reports.csv"] = tmp = stage(self.out, "reports")
             excel_safe_frame(reports).to_csv(tmp, index=False, encoding="utf-8-sig")
+            self._staged["values.csv"] = tmp = stage(self.out, "values")
+            write_wide_csv(self._staged["values.parquet"],
+                           pa.Table.from_pandas(reports[list(REPORT_FIELDS)],
+                                                preserve_index=False), tmp)
         except BaseException:
             self.abort()
             raise
         finals = [self.out / name for name in OUTPUT_FILES]
         publish((self._staged[final.name], final) for final in finals)
         self._staged = {}
+        (self.out / LONG_VALUES_CSV).unlink(missing_ok=True)  # of older values: not kept
         return finals
 
     def abort(self) -> None:
@@ -292,6 +302,35 @@ class CorpusWriter:
     def __exit__(self, exc_type: Any, *_: Any) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def write_wide_csv(values_parquet: str | Path, reports: pa.Table, path: str | Path) -> Path:
+    """``values.csv``: the values wide, one row per report of ``reports`` (in its order),
+    the columns of :func:`reportkit.corpus.wide.wide_columns` (canonical keys as header),
+    streamed from ``values_parquet``; Excel-safe, UTF-8 with a BOM, as pandas writes it."""
+    with Path(path).open("wb") as fh:
+        fh.write(_csv_header(wide_columns()))
+        for table in wide_tables(values_parquet, reports):
+            fh.write(csv_lines(table))
+    return Path(path)
+
+
+def write_long_csv(directory: str | Path, path: str | Path | None = None) -> Path:
+    """The long values (one row per report and cell, the columns of ``values.parquet``)
+    as an Excel-safe CSV, streamed from ``directory/values.parquet``; by default
+    ``directory/values_long.csv``. Written to a temporary and renamed."""
+    source = Path(directory) / "values.parquet"
+    target = Path(path) if path is not None else Path(directory) / LONG_VALUES_CSV
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            fh.write(_csv_header(VALUE_COLUMNS))
+            for batch in pq.ParquetFile(source).iter_batches(batch_size=65_536):
+                fh.write(csv_lines(batch))
+
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such file; run `reportkit ingest` first")
+    return atomic_write(target, write)
 
 
 def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
