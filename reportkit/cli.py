@@ -1,5 +1,5 @@
-"""The ``reportkit`` command: ``ingest`` a folder of reports, ``run`` the whole workbook,
-``brief``: a Word briefing from the charts."""
+"""The ``reportkit`` command: ``ingest`` a folder of reports, ``export`` it as an Excel
+workbook, ``run`` the whole workbook, ``brief``: a Word briefing from the charts."""
 
 from __future__ import annotations
 
@@ -67,6 +67,24 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--long-csv", action="store_true",
                      help="also values_long.csv: one row per report and cell (values.csv "
                      "has one row per report)")
+    exp = sub.add_parser(
+        "export", help="the processed corpus as an Excel workbook (.xlsx)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write the processed corpus (what `reportkit ingest` wrote) as one Excel "
+        "workbook: sheet 'values' with one row per report and one column per cell of the "
+        "form (row 1 the Chinese name, row 2 the key table.row.column; a blank cell where "
+        "a report gives no figure, never 0), 'reports', 'checks' (counts per check, then "
+        "the failed rows), 'codebook' (each key's labels, unit, templates) and 'about'. A "
+        "sheet that would pass Excel's 1,048,576 rows goes on in 'values (2)' etc. and "
+        "'about' says so. Streamed: memory stays flat at any size.",
+        epilog="examples:\n"
+               "  reportkit export --xlsx outputs/reportkit.xlsx\n"
+               "  reportkit export --xlsx corpus.xlsx --processed data/processed --long-csv")
+    exp.add_argument("--xlsx", metavar="FILE", help="the workbook to write, e.g. corpus.xlsx")
+    exp.add_argument("--processed", metavar="DIR", default=PROCESSED_DIR,
+                     help=f"processed folder (default {PROCESSED_DIR})")
+    exp.add_argument("--long-csv", action="store_true",
+                     help="also DIR/values_long.csv: one row per report and cell")
     run = sub.add_parser("run", help="ingest data/raw, then execute every notebook")
     run.add_argument("--config", help="YAML config for scheduled runs")
     brief = sub.add_parser("brief", help="build a Word briefing from the charts (docs/brief.md)")
@@ -87,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "brief":
         return _brief(args)
+    if args.command == "export":
+        return _export(args)
     from reportkit.run import run
 
     return run(args.config)
@@ -117,6 +137,39 @@ def _ingest(args: argparse.Namespace) -> int:
               + (", values_long.csv: one row per cell)" if args.long_csv else ")"),
               file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``reportkit export``: the workbook and/or the long CSV. Exit 0 when written, 2 when
+    nothing was asked for or the folder holds no corpus."""
+    from reportkit.corpus.outdir import OutputError, locked
+    from reportkit.corpus.store import write_long_csv
+    from reportkit.corpus.workbook import export_workbook, sheet_rows
+
+    if not args.xlsx and not args.long_csv:
+        print("reportkit export: give --xlsx FILE and/or --long-csv (see --help)",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.xlsx:
+            book = export_workbook(args.processed, args.xlsx)
+            print(f"reportkit export: wrote {book.path} ({'; '.join(sheet_rows(book))})")
+            for note in book.notes:
+                print(f"  note: {note}")
+        if args.long_csv:
+            if not Path(args.processed, "values.parquet").is_file():
+                raise FileNotFoundError(f"{args.processed}: no values.parquet; run "
+                                        "`reportkit ingest` first")
+            with locked(args.processed):
+                print(f"reportkit export: wrote {write_long_csv(args.processed)}")
+    except (FileNotFoundError, ValueError, OutputError) as exc:
+        print(f"reportkit export: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"reportkit export: {environment_error(exc, args.xlsx or args.processed)}",
+              file=sys.stderr)
+        return 2
+    return 0
 
 
 def _split(value: str | None) -> list[str] | None:

@@ -83,14 +83,16 @@ class WideBlock:
 
 
 class WidePivot:
-    """The wide rows of ``values_path`` for ``report_ids`` (the ``report_id`` column of
+    """The wide rows of ``values`` (``values.parquet``, a path or an open file) for
+    ``report_ids`` (the ``report_id`` column of
     ``reports``, in its order), as :class:`WideBlock` s, every report once (a report with
     no values: a row of NaN). After iterating, ``unknown`` counts the values whose cell is
     in no template (none from the parser; left out of the wide rows)."""
 
-    def __init__(self, values_path: str | Path, report_ids: pa.Array | pa.ChunkedArray,
-                 block: int = BLOCK_REPORTS) -> None:
-        self.path = Path(values_path)
+    def __init__(self, values: str | Path | pq.ParquetFile,
+                 report_ids: pa.Array | pa.ChunkedArray, block: int = BLOCK_REPORTS) -> None:
+        self.source = values if isinstance(values, pq.ParquetFile) else pq.ParquetFile(values)
+        self.path = "values.parquet" if isinstance(values, pq.ParquetFile) else str(values)
         ids = report_ids.combine_chunks() if isinstance(report_ids, pa.ChunkedArray) \
             else report_ids
         self.ids = pc.cast(ids, pa.large_string())
@@ -116,8 +118,7 @@ class WidePivot:
         empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
         carry = empty
         self.unknown = 0
-        source = pq.ParquetFile(self.path)
-        for batch in source.iter_batches(batch_size=_BATCH_ROWS,
+        for batch in self.source.iter_batches(batch_size=_BATCH_ROWS,
                                          columns=["report_id", "table", "row", "column",
                                                   "value"]):
             if batch.num_rows == 0:
@@ -156,7 +157,8 @@ def report_fields(reports: pa.Table) -> pa.Table:
     return reports.select(list(REPORT_FIELDS))
 
 
-def wide_tables(values_path: str | Path, reports: pa.Table) -> Iterator[pa.Table]:
+def wide_tables(values_path: str | Path | pq.ParquetFile,
+                reports: pa.Table) -> Iterator[pa.Table]:
     """The wide rows as Arrow tables of :func:`wide_columns` (figures as float64, NaN
     where there is none), one per block, in the order of ``reports``."""
     fields = report_fields(reports)

@@ -127,5 +127,32 @@ def cell_label(table: str, row: str, column: str, lang: str) -> str:
     return sep.join((part, row_label(row, lang), column_label(column, lang)))
 
 
-__all__ = ["COLUMN_LABELS_EN", "LANGS", "MEASURE_LABELS", "OUTCOME_LABELS", "TABLE_SHORT",
-           "cell_label", "column_label", "measure_label", "outcome_label", "row_label"]
+#: The columns of ``reports`` and ``checks`` (and the wide values' first columns), per
+#: language: the headers of the workbook's sheets.
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"report_id": "报告编号", "source_path": "源文件", "sha256": "SHA-256",
+           "agency": "机关", "agency_short": "机关简称", "agency_id": "机关标识",
+           "level": "层级", "body_kind": "机关类别", "region": "地区", "year": "年度",
+           "template": "表格版本", "status": "状态", "error": "说明", "format": "文件格式",
+           "encoding": "文字编码", "n_values": "数值个数", "n_checks_failed": "未通过的检查数",
+           "ignored_rows": "未读取的行", "check": "检查", "subject": "对象",
+           "expected": "应为", "actual": "实为", "passed": "通过", "kind": "检查类别"},
+    "en": {"report_id": "Report ID", "source_path": "Source file", "sha256": "SHA-256",
+           "agency": "Agency", "agency_short": "Agency (short)", "agency_id": "Agency ID",
+           "level": "Level", "body_kind": "Kind of body", "region": "Region", "year": "Year",
+           "template": "Template", "status": "Status", "error": "Note", "format": "Format",
+           "encoding": "Encoding", "n_values": "Values", "n_checks_failed": "Checks failed",
+           "ignored_rows": "Rows not read", "check": "Check", "subject": "Subject",
+           "expected": "Expected", "actual": "Actual", "passed": "Passed", "kind": "Kind"},
+}
+
+
+def field_label(field: str, lang: str) -> str:
+    """The display label of a column of ``reports`` / ``checks`` in ``lang`` (else the
+    name)."""
+    return FIELD_LABELS[lang].get(field, field)
+
+
+__all__ = ["COLUMN_LABELS_EN", "FIELD_LABELS", "LANGS", "MEASURE_LABELS", "OUTCOME_LABELS",
+           "TABLE_SHORT", "cell_label", "column_label", "field_label", "measure_label",
+           "outcome_label", "row_label"]
