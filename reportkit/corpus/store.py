@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from reportkit.corpus.outdir import atomic_write, publish, stage
-from reportkit.corpus.wide import REPORT_FIELDS, wide_columns, wide_tables
+from reportkit.corpus.wide import REPORT_FIELDS, WidePivot, wide_columns
 from reportkit.schema.frames import (
     CHECK_COLUMNS,
     CHECKS_SCHEMA,
@@ -186,11 +187,8 @@ def _csv_bool(arr: pa.Array) -> pa.Array:
     return pc.fill_null(text, "")
 
 
-def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
-    """The rows of ``table`` as CSV lines (no header), UTF-8, formatted as
-    ``DataFrame.to_csv`` formats the same frame."""
-    if table.num_rows == 0:
-        return b""
+def _csv_cells(table: pa.Table | pa.RecordBatch) -> list[pa.Array]:
+    """Each column of ``table`` as its CSV cells (large strings), as pandas formats them."""
     columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
                for c in table.columns]
     cols = []
@@ -203,15 +201,40 @@ def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
             cols.append(pc.fill_null(pc.cast(col, pa.string()), ""))
         else:
             cols.append(_csv_text(pc.cast(col, pa.large_string())))
-    cols = [pc.cast(c, pa.large_string()) for c in cols]
+    return [pc.cast(c, pa.large_string()) for c in cols]
+
+
+def _joined_lines(cols: list[pa.Array]) -> bytes:
+    """Cells (one array per column, large strings) as CSV lines."""
     comma, newline, empty = (pa.scalar(x, pa.large_string()) for x in (",", "\n", ""))
-    cols[-1] = pc.binary_join_element_wise(cols[-1], newline, empty)  # cheaper than on lines
+    cols = [*cols[:-1], pc.binary_join_element_wise(cols[-1], newline, empty)]
     lines = pc.binary_join_element_wise(*cols, comma)
     # the lines lie end to end in the array's data buffer: take them without a Python loop
     _, offsets, data = lines.buffers()
     bounds = pa.Array.from_buffers(pa.int64(), len(lines) + 1, [None, offsets],
                                    offset=lines.offset)
     return data.to_pybytes()[bounds[0].as_py():bounds[-1].as_py()]
+
+
+def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
+    """The rows of ``table`` as CSV lines (no header), UTF-8, formatted as
+    ``DataFrame.to_csv`` formats the same frame."""
+    if table.num_rows == 0:
+        return b""
+    return _joined_lines(_csv_cells(table))
+
+
+def wide_csv_lines(fields: pa.Table, matrix: np.ndarray) -> bytes:
+    """Wide rows as CSV lines: ``fields`` (one row per report), then the float
+    ``matrix`` (reports × cells, NaN blank), formatted as pandas formats float columns."""
+    n, m = matrix.shape
+    if n == 0:
+        return b""
+    cells = pc.cast(_csv_float(pa.array(matrix.ravel())), pa.large_string())
+    offsets = pa.array(np.arange(0, n * m + 1, m, dtype=np.int64))
+    figures = pc.binary_join(pa.LargeListArray.from_arrays(offsets, cells),
+                             pa.scalar(",", pa.large_string()))
+    return _joined_lines([*_csv_cells(fields), figures])
 
 
 def _csv_header(columns: list[str]) -> bytes:
@@ -308,10 +331,12 @@ def write_wide_csv(values_parquet: str | Path, reports: pa.Table, path: str | Pa
     """``values.csv``: the values wide, one row per report of ``reports`` (in its order),
     the columns of :func:`reportkit.corpus.wide.wide_columns` (canonical keys as header),
     streamed from ``values_parquet``; Excel-safe, UTF-8 with a BOM, as pandas writes it."""
+    fields = reports.select(list(REPORT_FIELDS))
     with Path(path).open("wb") as fh:
         fh.write(_csv_header(wide_columns()))
-        for table in wide_tables(values_parquet, reports):
-            fh.write(csv_lines(table))
+        for block in WidePivot(values_parquet, reports.column("report_id")):
+            fh.write(wide_csv_lines(fields.slice(block.start, block.stop - block.start),
+                                    block.matrix))
     return Path(path)
 
 

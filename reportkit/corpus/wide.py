@@ -152,22 +152,5 @@ class WidePivot:
         yield from self._emit(done, n, *carry)
 
 
-def report_fields(reports: pa.Table) -> pa.Table:
-    """The :data:`REPORT_FIELDS` of ``reports`` (an Arrow table of ``reports.parquet``)."""
-    return reports.select(list(REPORT_FIELDS))
-
-
-def wide_tables(values_path: str | Path | pq.ParquetFile,
-                reports: pa.Table) -> Iterator[pa.Table]:
-    """The wide rows as Arrow tables of :func:`wide_columns` (figures as float64, NaN
-    where there is none), one per block, in the order of ``reports``."""
-    fields = report_fields(reports)
-    names = [cell_key(c) for c in wide_cells()]
-    for block in WidePivot(values_path, reports.column("report_id")):
-        head = fields.slice(block.start, block.stop - block.start)
-        columns = [*head.columns, *(pa.array(block.matrix[:, j]) for j in range(len(names)))]
-        yield pa.Table.from_arrays(columns, names=[*REPORT_FIELDS, *names])
-
-
 __all__ = ["REPORT_FIELDS", "WideBlock", "WidePivot", "cell_key", "cell_templates",
-           "report_fields", "wide_cells", "wide_columns", "wide_tables"]
+           "wide_cells", "wide_columns"]

@@ -181,9 +181,9 @@ def _values_sheet(book: Any, formats: dict[str, Any], result: Workbook,
             ws, row = table.next_row()
             for col, name in enumerate(REPORT_FIELDS):
                 _cell(ws, row, col, meta[name])
-            write = ws.write_number
+            write, numbers = ws.write_number, figures.tolist()
             for j in np.flatnonzero(~np.isnan(figures)).tolist():
-                write(row, first + j, figures[j])
+                write(row, first + j, numbers[j])
     table.note_parts()
     return pivot.unknown
 
