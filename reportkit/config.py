@@ -16,7 +16,8 @@ from reportkit.corpus.store import PROCESSED_DIR, RAW_DIR
 DEFAULTS: dict[str, Any] = {
     "base_dir": None,
     "inputs": {"raw": RAW_DIR, "processed": PROCESSED_DIR},
-    "outputs": {"notebooks": "outputs/notebooks", "figures": "outputs/figures"},
+    "outputs": {"notebooks": "outputs/notebooks", "figures": "outputs/figures",
+                "workbook": "outputs/reportkit.xlsx"},  # the corpus for Excel (issue 12)
     "ingest": True,
     "kernel": "python3",
     "cell_timeout": 600,

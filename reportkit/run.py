@@ -221,6 +221,10 @@ def run(config_path: str | None = None) -> int:
     if problem:
         print(f"reportkit run: {problem}", file=sys.stderr)
         return 2
+    from reportkit.corpus.workbook import write_workbook  # issue 12: the corpus for Excel
+
+    book = write_workbook(steps.processed, (base / config["outputs"]["workbook"]).resolve())
+    print(f"reportkit run: wrote {book} (one row per report)", file=sys.stderr)
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
