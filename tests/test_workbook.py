@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import SEED_FILES
@@ -237,3 +238,23 @@ def test_values_out_of_order_are_refused(processed: Path, tmp_path: Path) -> Non
     pq.write_table(values.take(list(range(values.num_rows))[::-1]), tmp_path / "v.parquet")
     with pytest.raises(ValueError, match="not in the order"):
         list(WidePivot(tmp_path / "v.parquet", reports.column("report_id")))
+
+
+def test_a_cell_given_twice_is_left_blank_and_counted(processed: Path, tmp_path: Path) -> None:
+    """Never a wrong figure: two figures for one cell of one report → blank, counted; a
+    cell in no template → left out, counted."""
+    values = pq.read_table(processed / "values.parquet")
+    reports = pq.read_table(processed / "reports.parquet")
+    first = values.slice(0, 1).to_pylist()[0]
+    twice = {**first, "value": first["value"] + 7}
+    stray = {**first, "row": "no_such_row"}
+    rows = [first, twice, stray, *values.slice(1).to_pylist()]
+    pq.write_table(pa.Table.from_pylist(rows, schema=values.schema), tmp_path / "v.parquet")
+    pivot = WidePivot(tmp_path / "v.parquet", reports.column("report_id"))
+    blocks = list(pivot)
+    key = f"{first['table']}.{first['row']}.{first['column']}"
+    col = wide_columns().index(key) - len(REPORT_FIELDS)
+    row = reports.column("report_id").to_pylist().index(first["report_id"])
+    assert math.isnan(blocks[0].matrix[row, col])
+    assert (pivot.conflicts, pivot.unknown) == (1, 1)
+    assert sum(b.stop - b.start for b in blocks) == reports.num_rows

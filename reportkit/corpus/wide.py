@@ -87,7 +87,8 @@ class WidePivot:
     ``report_ids`` (the ``report_id`` column of
     ``reports``, in its order), as :class:`WideBlock` s, every report once (a report with
     no values: a row of NaN). After iterating, ``unknown`` counts the values whose cell is
-    in no template (none from the parser; left out of the wide rows)."""
+    in no template (left out of the wide rows), ``conflicts`` the cells a report gives more
+    than once (left blank: which figure is right is unknown). The parser gives neither."""
 
     def __init__(self, values: str | Path | pq.ParquetFile,
                  report_ids: pa.Array | pa.ChunkedArray, block: int = BLOCK_REPORTS) -> None:
@@ -98,6 +99,7 @@ class WidePivot:
         self.ids = pc.cast(ids, pa.large_string())
         self.block = block
         self.unknown = 0
+        self.conflicts = 0
 
     def _emit(self, lo: int, hi: int, pos: np.ndarray, idx: np.ndarray,
               val: np.ndarray) -> Iterator[WideBlock]:
@@ -109,6 +111,12 @@ class WidePivot:
             a, b = np.searchsorted(pos, [start, stop])
             matrix = np.full((stop - start, n_cells), np.nan)
             matrix[pos[a:b] - start, idx[a:b]] = val[a:b]
+            flat = (pos[a:b] - start) * n_cells + idx[a:b]
+            cells, counts = np.unique(flat, return_counts=True)
+            if len(cells) < len(flat):  # a cell given twice: which figure is right is unknown
+                twice = cells[counts > 1]
+                matrix.flat[twice] = np.nan
+                self.conflicts += len(twice)
             yield WideBlock(start, stop, matrix)
 
     def __iter__(self) -> Iterator[WideBlock]:
@@ -117,7 +125,7 @@ class WidePivot:
         done, last = 0, -1
         empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
         carry = empty
-        self.unknown = 0
+        self.unknown = self.conflicts = 0
         for batch in self.source.iter_batches(batch_size=_BATCH_ROWS,
                                          columns=["report_id", "table", "row", "column",
                                                   "value"]):

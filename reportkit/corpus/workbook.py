@@ -185,6 +185,9 @@ def _values_sheet(book: Any, formats: dict[str, Any], result: Workbook,
             for j in np.flatnonzero(~np.isnan(figures)).tolist():
                 write(row, first + j, numbers[j])
     table.note_parts()
+    if pivot.conflicts:
+        result.notes.append(f"values: {pivot.conflicts} cells given twice by one report left "
+                            "blank (see values.parquet)")
     return pivot.unknown
 
 
