@@ -70,12 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser(
         "export", help="the processed corpus as an Excel workbook (.xlsx)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Write the processed corpus (what `reportkit ingest` wrote) as one Excel "
-        "workbook: sheet 'values' with one row per report and one column per cell of the "
-        "form (row 1 the Chinese name, row 2 the key table.row.column; a blank cell where "
-        "a report gives no figure, never 0), 'reports', 'checks' (counts per check, then "
-        "the failed rows), 'codebook' (each key's labels, unit, templates) and 'about'. A "
-        "sheet that would pass Excel's 1,048,576 rows goes on in 'values (2)' etc. and "
+        description="Write the processed corpus (what `reportkit ingest` wrote) as one Excel\n"
+        "workbook. Sheets: 'values', one row per report and one column per cell of the\n"
+        "form (row 1 the Chinese name, row 2 the key table.row.column; a blank cell where\n"
+        "a report gives no figure, never 0); 'reports'; 'checks' (counts per check, then\n"
+        "the failed rows); 'codebook' (each key's labels, unit, templates); 'about'. A\n"
+        "sheet that would pass Excel's 1,048,576 rows goes on in 'values (2)' etc., and\n"
         "'about' says so. Streamed: memory stays flat at any size.",
         epilog="examples:\n"
                "  reportkit export --xlsx outputs/reportkit.xlsx\n"

@@ -229,6 +229,10 @@ def test_export_command_and_long_csv(processed: Path, tmp_path: Path,
     assert main(["export", "--xlsx", str(tmp_path / "x.xlsx"),
                  "--processed", str(tmp_path / "nowhere")]) == 2
     assert not (tmp_path / "x.xlsx").exists()
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    shown = capsys.readouterr().out
+    assert "one row per report" in shown and "reportkit export --xlsx" in shown
 
 
 def test_values_out_of_order_are_refused(processed: Path, tmp_path: Path) -> None:
