@@ -66,7 +66,7 @@ def run(tmp_path_factory, raw_dir):
 def test_run_executes_every_notebook_without_error(run, capsys) -> None:
     code, tmp = run
     assert code == 0
-    book = openpyxl.load_workbook(tmp / "outputs" / "reportkit.xlsx", read_only=True)
+    book = openpyxl.load_workbook(tmp / "reportkit.xlsx", read_only=True)  # beside figures/
     assert book["values"].max_row == 2 + 5  # the workbook for Excel: one row per seed
     book.close()
     executed = sorted((tmp / "notebooks").glob("*.ipynb"))

@@ -16,8 +16,10 @@ import pyarrow as pa
 
 #: A report's status: every cell found (``ok``), some lost to layout and named
 #: (``partial``), unreadable (``failed``), no tables of the form (``not_a_report``), the
-#: same bytes as an earlier file (``duplicate``). In this order in every summary.
-STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "not_a_report", "duplicate")
+#: same bytes as an earlier file (``duplicate``), a file that is plainly no report (a
+#: picture, a spreadsheet, an archive: ``skipped``). In this order in every summary.
+STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "not_a_report", "duplicate",
+                             "skipped")
 
 FRAMES = ("values", "reports", "checks")
 #: The six files ``reportkit ingest`` writes, in the order they are moved into place.

@@ -54,6 +54,17 @@ MEASURE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: A report's status (:data:`reportkit.schema.frames.STATUSES`) in words.
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "zh": {"ok": "完整读取", "partial": "部分读取", "failed": "无法读取",
+           "not_a_report": "不是年度报告", "duplicate": "重复文件",
+           "skipped": "非报告文件（跳过）"},
+    "en": {"ok": "read", "partial": "partly read", "failed": "not read",
+           "not_a_report": "not a report", "duplicate": "duplicate",
+           "skipped": "not a report file (skipped)"},
+}
+
+
 def outcome_label(key: str, lang: str) -> str:
     """The display label of an outcome row or group ``key`` in ``lang`` (else the key)."""
     return OUTCOME_LABELS[lang].get(key, key)
@@ -154,5 +165,5 @@ def field_label(field: str, lang: str) -> str:
 
 
 __all__ = ["COLUMN_LABELS_EN", "FIELD_LABELS", "LANGS", "MEASURE_LABELS", "OUTCOME_LABELS",
-           "TABLE_SHORT", "cell_label", "column_label", "field_label", "measure_label",
-           "outcome_label", "row_label"]
+           "STATUS_LABELS", "TABLE_SHORT", "cell_label", "column_label", "field_label",
+           "measure_label", "outcome_label", "row_label"]
