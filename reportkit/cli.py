@@ -1,6 +1,7 @@
 """reportkit: China's 政府信息公开工作年度报告 (open government information annual
 reports) as checked data, charts and a Word briefing. `run` does the whole job; `ingest`
-only parses; `brief` writes a briefing; `charts` lists the charts."""
+only parses; `export` writes the data as an Excel workbook; `brief` writes a briefing;
+`charts` lists the charts."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ _EXAMPLES = {
   reportkit run --agencies 密云区 --years 2021    the same for one body and year, into
                                                  outputs/密云区_2021/
   reportkit ingest data/raw --out data/processed only parse the reports (Parquet + CSV)
+  reportkit export --xlsx corpus.xlsx            the parsed data as one Excel workbook
   reportkit charts                               the charts a run draws
   reportkit brief --charts not_held_share        a briefing of chosen charts
 
@@ -80,6 +82,11 @@ says which); 2 a config or selection that cannot be used""",
 
 charts (--charts):
 {charts}""",
+    "export": """examples:
+  reportkit export --xlsx outputs/reportkit.xlsx
+  reportkit export --xlsx corpus.xlsx --processed data/processed --long-csv
+
+exit code: 0 written; 2 nothing asked for, or the folder holds no corpus""",
     "charts": """examples:
   reportkit charts
   reportkit brief --charts not_held_share,review_litigation_rates""",
@@ -142,6 +149,23 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (and keep no cache in OUT/cache)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    ing.add_argument("--long-csv", action="store_true",
+                     help="also values_long.csv: one row per report and cell (values.csv "
+                     "has one row per report)")
+    exp = _sub(sub, "export", "the processed data as an Excel workbook (.xlsx)",
+               "Write the processed corpus (what `reportkit ingest` wrote) as one Excel\n"
+               "workbook. Sheets: 'values', one row per report and one column per cell of\n"
+               "the form (row 1 the Chinese name, row 2 the key table.row.column; a blank\n"
+               "cell where a report gives no figure, never 0); 'reports'; 'checks' (counts\n"
+               "per check, then the failed rows); 'codebook' (each key's labels, unit,\n"
+               "templates); 'about'. A sheet that would pass Excel's 1,048,576 rows goes on\n"
+               "in 'values (2)' etc., and 'about' says so. Streamed: memory stays flat.",
+               _EXAMPLES["export"])
+    exp.add_argument("--xlsx", metavar="FILE", help="the workbook to write, e.g. corpus.xlsx")
+    exp.add_argument("--processed", metavar="DIR", default=PROCESSED_DIR,
+                     help=f"processed folder (default {PROCESSED_DIR})")
+    exp.add_argument("--long-csv", action="store_true",
+                     help="also DIR/values_long.csv: one row per report and cell")
     run = _sub(sub, "run", "ingest, run every notebook, write charts and the briefing",
                "The whole job: ingest the raw reports (default data/raw) into data/processed, "
                "check the selection, execute every notebook (papermill) into "
@@ -188,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "brief":
         return _brief(args)
+    if args.command == "export":
+        return _export(args)
     if args.command == "charts":
         print(_chart_list())
         return 0
@@ -210,7 +236,7 @@ def _ingest(args: argparse.Namespace) -> int:
                               progress=not args.quiet, jobs=args.jobs,
                               cache=not args.no_cache, force=args.force,
                               limits=Limits(args.max_memory_mb, args.timeout), warn=warn,
-                              ignore=tuple(args.ignore))
+                              ignore=tuple(args.ignore), long_csv=args.long_csv)
     except UsageError as exc:
         print(f"reportkit ingest: {exc}", file=sys.stderr)
         return 2
@@ -220,8 +246,43 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(corpus), file=sys.stderr)
         print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
-              "(+ .csv)", file=sys.stderr)
+              "(+ .csv; values.csv: one row per report"
+              + (", values_long.csv: one row per cell)" if args.long_csv else ")"),
+              file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``reportkit export``: the workbook and/or the long CSV. Exit 0 when written, 2 when
+    nothing was asked for or the folder holds no corpus."""
+    from reportkit.corpus.outdir import OutputError, locked
+    from reportkit.corpus.store import write_long_csv
+    from reportkit.corpus.workbook import export_workbook, sheet_rows
+
+    if not args.xlsx and not args.long_csv:
+        print("reportkit export: give --xlsx FILE and/or --long-csv (see --help)",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.xlsx:
+            book = export_workbook(args.processed, args.xlsx)
+            print(f"reportkit export: wrote {book.path} ({'; '.join(sheet_rows(book))})")
+            for note in book.notes:
+                print(f"  note: {note}")
+        if args.long_csv:
+            if not Path(args.processed, "values.parquet").is_file():
+                raise FileNotFoundError(f"{args.processed}: no values.parquet; run "
+                                        "`reportkit ingest` first")
+            with locked(args.processed):
+                print(f"reportkit export: wrote {write_long_csv(args.processed)}")
+    except (FileNotFoundError, ValueError, OutputError) as exc:
+        print(f"reportkit export: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"reportkit export: {environment_error(exc, args.xlsx or args.processed)}",
+              file=sys.stderr)
+        return 2
+    return 0
 
 
 def _split(value: str | None) -> list[str] | None:

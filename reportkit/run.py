@@ -309,6 +309,11 @@ def run(config_path: str | None = None, options: RunOptions | None = None) -> in
     if problem:
         print(f"reportkit run: {problem}", file=sys.stderr)
         return _exit(2, ["the selection matches no report (closest names above)"])
+    from reportkit.corpus.workbook import write_workbook  # issue 12: the data for Excel
+
+    book = write_workbook(steps.processed, steps.figures.parent / "reportkit.xlsx")
+    print(f"reportkit run: wrote {book} (the whole processed corpus, one row per report)",
+          file=sys.stderr)
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)

@@ -49,6 +49,7 @@ from reportkit.corpus.store import (
     load,
     rows_batch,
     to_frame,
+    write_long_csv,
 )
 from reportkit.corpus.workers import (
     Limits,
@@ -192,7 +193,7 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
                  max_size_mb: float = DEFAULT_MAX_SIZE_MB, progress: bool = True,
                  jobs: int | None = None, cache: bool = True, force: bool = False,
                  limits: Limits | None = None, warn: Warn | None = None,
-                 ignore: Sequence[str] = ()) -> Corpus:
+                 ignore: Sequence[str] = (), long_csv: bool = False) -> Corpus:
     """Parse every report under ``paths``; write Parquet/CSV to ``out_dir`` when given.
 
     ``jobs``: worker processes (default: one per core). ``cache``: with ``out_dir``, keep
@@ -203,8 +204,9 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     (manifest rows not applied, files moved aside); default :func:`warnings.warn`. With
     ``out_dir`` the returned corpus reads its frames from the written files when first
     used. ``ignore``: glob patterns of files under ``paths`` to leave out (``*.xlsx``).
-    Raises :class:`UsageError` for a path that does not exist or an output folder that
-    cannot be used.
+    ``long_csv``: with ``out_dir``, also ``values_long.csv`` (one row per report and cell;
+    ``values.csv`` is wide, one row per report). Raises :class:`UsageError` for a path
+    that does not exist or an output folder that cannot be used.
     """
     limits = limits or Limits()
     say = warn if warn is not None else manifest._warn
@@ -215,8 +217,11 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
         with owned(out_dir, force) as notes:
             for note in notes:
                 say(f"{safe_name(out_dir)}: kept the file that was there: {note}")
-            return _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
-                                say, ignore)
+            corpus = _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
+                                  say, ignore)
+            if long_csv:
+                write_long_csv(out_dir)
+            return corpus
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
 
