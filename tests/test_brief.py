@@ -522,8 +522,10 @@ def test_one_year_leaves_out_the_trend_charts_and_says_so(corpus, tmp_path) -> N
 
 
 def test_a_selection_with_no_report_or_an_unknown_chart_is_refused(corpus, tmp_path) -> None:
-    with pytest.raises(brief.BriefError, match="no readable report matches"):
+    with pytest.raises(brief.BriefError, match="no readable report of an agency named"):
         brief.build(corpus, tmp_path / "x.docx", agencies=["不存在区"])
+    with pytest.raises(brief.BriefError, match="did you mean 密云区"):
+        brief.build(corpus, tmp_path / "x.docx", agencies=["密云"])
     with pytest.raises(brief.BriefError, match="unknown chart"):
         brief.build(corpus, tmp_path / "x.docx", charts=["pie"])
     assert not (tmp_path / "x.docx").exists()

@@ -36,7 +36,7 @@ class Briefing:
 
 
 def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: object = None,
-          years: object = None, lang: str = "zh", top_n: int | None = 10,
+          years: object = None, level: object = None, lang: str = "zh", top_n: int | None = 10,
           title: str | None = None, date: object = None, figures_dir: str | Path | None = None,
           dpi: int = 300, svg: bool = True, fonts: dict[str, str] | None = None,
           source: str | None = None) -> Briefing:
@@ -53,11 +53,14 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
         source = source or str(corpus)
         corpus = load(corpus)
     names = choose_charts(charts)
-    _, reports = analysis.select(corpus.values, corpus.reports, years=years, agencies=agencies)
-    if reports.empty:
-        raise BriefError(f"no readable report matches agencies={agencies!r}, years={years!r}: "
-                         "check the names (full or short, e.g. 密云区) and years "
-                         f"({_available(corpus.reports)})")
+    try:
+        asked = analysis.Selection.of(agencies, years, level)
+        asked.check(corpus.reports)
+    except analysis.SelectionError as exc:
+        raise BriefError(f"{exc} ({_available(corpus.reports)})") from exc
+    agencies, years, level = (asked.parameters()[k] for k in ("agencies", "years", "level"))
+    _, reports = analysis.select(corpus.values, corpus.reports, years=years, agencies=agencies,
+                                 level=level)
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise BriefError(f"{out}: the briefing is a Word file; give a name ending in .docx")
@@ -66,7 +69,7 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     n_years = len(analysis.scope(reports)["years"])
     chosen = [n for n in names if n_years >= CHARTS[n].min_years]
     skipped = {n: t["skipped_trend"] for n in names if n not in chosen}
-    selection = Selection(agencies=agencies, years=years, top_n=top_n)
+    selection = Selection(agencies=agencies, years=years, level=level, top_n=top_n)
 
     computed = {}
     for name in chosen:
@@ -142,7 +145,8 @@ def build_from_settings(brief: dict[str, Any], corpus: Any, base: Path,
     target = base / Path(out or brief["output"]).expanduser()
     figures = brief["figures_dir"]
     return build(corpus, target, charts=brief["charts"], agencies=brief["agencies"],
-                 years=brief["years"], lang=str(brief["lang"]), top_n=brief["top_n"],
+                 years=brief["years"], level=brief["level"], lang=str(brief["lang"]),
+                 top_n=brief["top_n"],
                  title=brief["title"], date=brief["date"],
                  figures_dir=base / Path(figures).expanduser() if figures else None,
                  dpi=int(brief["dpi"]), svg=bool(brief["svg"]), fonts=brief["fonts"],
