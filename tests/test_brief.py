@@ -633,6 +633,21 @@ def test_quality_is_limited_to_the_selection(dirty, tmp_path) -> None:
     assert {r[0] for r in listing[1:]} == {"密云区"}
 
 
+def test_a_level_selection_lists_only_its_reports(corpus, tmp_path) -> None:
+    """Townships (镇) only: 密云区, a county-level district, is in neither the list nor the
+    data-quality count."""
+    result = brief.build(corpus, tmp_path / "towns.docx", level="township", date=DATE,
+                         svg=False, dpi=72, charts=["not_held_share"])
+    document = docx.Document(str(result.path))
+    title = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert title["选择"] == "机关：全部；年度：全部；层级：乡镇级"
+    towns = sorted(n for n, s in SEEDS.items() if s["agency_short"].endswith("镇"))
+    listing = _chapter(document, "所依据的报告")["tables"][0]
+    assert sorted(r[2] for r in listing[1:]) == towns
+    assert f"所选范围共{len(towns)}个文件：完整读取{len(towns)}个。" in _chapter(
+        document, "数据质量")["text"]
+
+
 def test_english_data_quality_has_no_chinese_but_names(dirty, tmp_path) -> None:
     result = brief.build(dirty, tmp_path / "en.docx", lang="en", date=DATE, svg=False, dpi=72,
                          charts=["review_litigation_rates"])

@@ -84,7 +84,8 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     # chart itself is not in the document).
     basis = {**{n: CHARTS[n].compute(corpus, selection) for n in findings.needed(computed)
                 if n in CHARTS}, **computed}
-    quality, skipped_files, outside = sources.in_selection(corpus.reports, agencies, years)
+    quality, skipped_files, outside = sources.in_selection(corpus.reports, agencies, years,
+                                                               level)
     listing = sources.sources_frame(quality, t)
     csv_path = sources.write_csv(listing, out.parent / f"{out.stem}_sources.csv")
 
@@ -96,7 +97,7 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     word.footer(doc, t)
     sections.title_page(doc, t=t, title=title, reports=reports, quality=quality,
                         charts=len(chosen), skipped=sorted(set(skipped.values())), date=date,
-                        agencies=agencies, years=years, source=source or "",
+                        agencies=agencies, years=years, level=level, source=source or "",
                         findings=findings.findings(basis, quality, t, lang))
     written: list[Path] = []
     charts_excluding = 0

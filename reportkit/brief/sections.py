@@ -58,16 +58,23 @@ def _agency_names(reports: pd.DataFrame, t: dict[str, str], limit: int = 30) -> 
     return t["agencies_value"].format(n=len(names), names=t["sep"].join(names))
 
 
-def _selection_text(agencies: object, years: object, t: dict[str, str]) -> str:
+def _selection_text(agencies: object, years: object, t: dict[str, str],
+                    level: object = None) -> str:
     def show(x: object) -> str:
         items = analysis._as_list(x)
         return t["all"] if items is None else t["sep"].join(str(i) for i in items)
-    return t["selection_value"].format(agencies=show(agencies), years=show(years))
+    text = t["selection_value"].format(agencies=show(agencies), years=show(years))
+    levels = analysis._as_list(level)
+    if levels is not None:
+        text += t["selection_level"].format(
+            level=t["sep"].join(t.get(f"level_{lv}", str(lv)) for lv in levels))
+    return text
 
 
 def title_page(doc: Any, *, t: dict[str, str], title: str, reports: pd.DataFrame,
                quality: pd.DataFrame, charts: int, skipped: Sequence[str], date: object,
-               agencies: object, years: object, source: str, findings: Sequence[str]) -> None:
+               agencies: object, years: object, source: str, findings: Sequence[str],
+               level: object = None) -> None:
     """Page 1: title, subtitle, the scope table, the key findings (主要发现) and the reading
     note. No picture comes before the findings, and no page break follows."""
     doc.add_paragraph(title, style="Title")
@@ -75,7 +82,7 @@ def title_page(doc: Any, *, t: dict[str, str], title: str, reports: pd.DataFrame
     scope = analysis.scope(reports)
     not_ok = int((quality["status"] != "ok").sum())
     rows = [
-        [t["selection"], _selection_text(agencies, years, t)],
+        [t["selection"], _selection_text(agencies, years, t, level)],
         [t["reports"], t["reports_value"].format(
             n=scope["reports"], files=len(quality),
             problems=t["problems"].format(k=not_ok) if not_ok else "")],

@@ -55,14 +55,14 @@ def order(statuses: pd.Series) -> list[str]:
     return [s for s in STATUSES if s in present] + [s for s in present if s not in STATUSES]
 
 
-def in_selection(reports: pd.DataFrame, agencies: object, years: object
-                 ) -> tuple[pd.DataFrame, int, int]:
+def in_selection(reports: pd.DataFrame, agencies: object, years: object,
+                 level: object = None) -> tuple[pd.DataFrame, int, int]:
     """The files of the selection whatever their status (skipped files apart), the number
     of skipped files in it, and the number of files left out because the agency or year a
     filter needs could not be read from them (they cannot be said to belong to it)."""
     no_values = pd.DataFrame({"report_id": pd.Series(dtype=object)})
     _, chosen = analysis.select(no_values, reports, years=years, agencies=agencies,
-                                statuses=None)
+                                statuses=None, level=level)
     unknown = reports[(reports["agency"].fillna("").astype(str) == "")
                       | pd.to_numeric(reports["year"], errors="coerce").isna()]
     unknown = unknown[~unknown["report_id"].isin(chosen["report_id"])]

@@ -28,6 +28,11 @@ OWN: dict[str, dict[str, str]] = {
         "charts_value": "{n}幅",
         "date_fmt": "{y}年{m}月{d}日",
         "selection_value": "机关：{agencies}；年度：{years}",
+        "selection_level": "；层级：{level}",
+        "level_province": "省级",
+        "level_city": "市级",
+        "level_county": "县级",
+        "level_township": "乡镇级",
         "how_to_read": "阅读说明",
         "note_denominators": "办理结果的比例以“办理结果总计”为分母；行政复议、行政诉讼以每百件本"
                              "年新收申请计；纠正比例 = 结果纠正 ÷ 已审结（维持 + 纠正 + 其他）。",
@@ -112,6 +117,7 @@ OWN: dict[str, dict[str, str]] = {
         "charts_value": "{n}",
         "date_fmt": "{y}-{m:02d}-{d:02d}",
         "selection_value": "agencies: {agencies}; years: {years}",
+        "selection_level": "; level: {level}",
         "how_to_read": "How to read this briefing",
         "note_denominators": "Outcome shares are over all requests processed (办理结果总计); revi"
                              "ew and litigation are per 100 new requests; the correction rate is "
