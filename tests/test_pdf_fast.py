@@ -59,14 +59,39 @@ def test_rendered_pdf_fast_equals_pdfplumber(seed: str, seed_forms) -> None:
 
 
 def test_rendered_pages_without_dropped_text_take_the_fast_path(seed_forms) -> None:
-    """Pages of the rendered seeds are read by pdfium unless pdfium's text page drops one
-    of their text objects (then pdfplumber reads that page)."""
+    """Without the pdfminer page, pages of the rendered seeds are read by pdfium unless
+    pdfium's text page drops one of their text objects (then pdfplumber reads that page)."""
     taken = 0
     for forms in seed_forms.values():
         pages = FastPages(forms["pdf"])
         n = len(pages.doc)
         taken += sum(pages.page(i) is not None for i in range(n))
     assert taken >= 5
+
+
+_BOX = ("x0", "x1", "top", "bottom", "doctop")
+
+
+@pytest.mark.parametrize("seed", SEED_NAMES)
+def test_rendered_pages_take_the_fast_path_with_pdfminers_characters(seed: str,
+                                                                     seed_forms) -> None:
+    """With the content stream beside it, every page of the rendered seeds is read by
+    pdfium — the lone characters its text page drops (a CJK font that is not embedded)
+    and the no-break spaces pdfminer's CMap does not map included — and its characters
+    are pdfplumber's, text for text and box for box."""
+    import pdfplumber
+
+    data = seed_forms[seed]["pdf"]
+    pages = FastPages(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for i, plumber_page in enumerate(pdf.pages):
+            fast = pages.page(i, plumber_page.page_obj)
+            assert fast is not None
+            ours, theirs = fast.chars, plumber_page.chars
+            assert [c["text"] for c in ours] == [c["text"] for c in theirs]
+            assert all(abs(a[k] - b[k]) < 1e-3 for a, b in zip(ours, theirs, strict=True)
+                       for k in _BOX)
+    assert pages.fallbacks == []
 
 
 def _pdf_in_forms(doc: Document) -> bytes:
@@ -111,3 +136,43 @@ def test_fast_path_carries_the_page_of_each_row() -> None:
     report = parse_bytes(to_pdf(seed_document(SEEDS[2])), "report.pdf")
     pages = report.values_frame["page"]
     assert pages.notna().all() and pages.min() >= 1 and pages.nunique() > 1
+
+
+def _random_chars(rng, n: int) -> list[dict]:
+    texts = list("0123456789开放政府信息") + [" ", "\xa0", "ﬁ", ""]
+    chars = []
+    for _ in range(n):
+        x0 = round(rng.uniform(0, 60), rng.choice([0, 1, 4]))
+        top = round(rng.choice([0, 1.5, 2.9, 3.1, 6, 9, 12.5]) + rng.uniform(0, 0.5), 2)
+        size = rng.choice([8.0, 10.5])
+        chars.append({"text": rng.choice(texts), "x0": x0, "x1": x0 + size * rng.choice([0.5, 1]),
+                      "top": top, "bottom": top + size, "doctop": top, "upright": True})
+    return chars
+
+
+def test_cell_text_is_pdfplumbers_extract_text() -> None:
+    """The fast path's cell text is ``pdfplumber.utils.extract_text`` of the same
+    characters: lines within 3 pt, gaps wider than 3 pt, spaces, ligatures, empty texts."""
+    import random
+
+    from pdfplumber.utils import extract_text
+
+    from reportkit.extract.readers.pdf_fast import _cell_text
+
+    rng = random.Random(12)
+    for n in [1, 2, 3, 5, 8, 20, 40] * 60:
+        chars = _random_chars(rng, n)
+        assert _cell_text(chars) == extract_text(chars), chars
+
+
+@pytest.mark.parametrize("name", REAL_PDFS)
+def test_fast_table_cells_are_pdfplumbers(name: str) -> None:
+    """Each table the fast path finds gives the cell texts ``pdfplumber.table.Table``
+    gives for the same cells and characters."""
+    from pdfplumber.table import Table as PlumberTable
+
+    pages = FastPages(_real(name))
+    tables = [t for i in range(len(pages.doc)) for t in pages.page(i).find_tables()]
+    assert tables
+    for t in tables:
+        assert t.extract() == PlumberTable.extract(t)

@@ -18,6 +18,7 @@ is raised and the caller reads that page with pdfplumber.
 from __future__ import annotations
 
 import ctypes
+from bisect import bisect_left
 from typing import Any
 
 from pdfplumber import table as plumber_table
@@ -36,10 +37,100 @@ class Unsupported(Exception):
 
 
 class _PlumberPage:
-    """The one thing ``pdfplumber.table.Table.extract`` asks of its page: its chars."""
+    """The one thing ``pdfplumber.table.Table.extract`` asks of its page: its chars; and
+    their middles, sorted top to bottom, for :class:`_Table`."""
 
     def __init__(self, chars: list[dict[str, Any]]) -> None:
         self.chars = chars
+        mids = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, k)
+                      for k, c in enumerate(chars))
+        self.v_mids = [m[0] for m in mids]
+        self.mids = mids
+
+
+class _Table(plumber_table.Table):
+    """``pdfplumber.table.Table`` whose ``extract`` finds each row's characters by
+    bisecting their middles instead of testing every character of the page against every
+    row: the same characters (same test, page order kept), the same cell texts."""
+
+    page: _PlumberPage  # type: ignore[assignment]
+
+    def extract(self, **kwargs: Any) -> list[list[str | None]]:
+        """The cells' texts, row by row, as ``pdfplumber.table.Table.extract`` gives them."""
+        if kwargs:
+            return super().extract(**kwargs)
+        page = self.page
+        chars, mids, v_mids = page.chars, page.mids, page.v_mids
+        table: list[list[str | None]] = []
+        for row in self.rows:
+            x0, top, x1, bottom = row.bbox
+            band = mids[bisect_left(v_mids, top):bisect_left(v_mids, bottom)]
+            in_row = sorted((k, h, v) for v, h, k in band if x0 <= h < x1)
+            texts: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    texts.append(None)
+                    continue
+                cx0, ctop, cx1, cbottom = cell
+                in_cell = [chars[k] for k, h, v in in_row
+                           if cx0 <= h < cx1 and ctop <= v < cbottom]
+                texts.append(_cell_text(in_cell) if in_cell else "")
+            table.append(texts)
+        return table
+
+
+def _clusters(items: list[Any], keys: list[float], tolerance: float) -> list[list[Any]]:
+    """``pdfplumber.utils.cluster_objects``: items grouped by key values that chain
+    within ``tolerance``, groups in key order, items in their order within a group."""
+    group: dict[float, int] = {}
+    g, last = 0, 0.0
+    for n, x in enumerate(sorted(set(keys))):
+        if n and x > last + tolerance:
+            g += 1
+        group[x] = g
+        last = x
+    out: list[list[Any]] = [[] for _ in range(g + 1)]
+    for item, key in zip(items, keys, strict=True):
+        out[group[key]].append(item)
+    return [x for x in out if x]
+
+
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """``pdfplumber.utils.extract_text(chars)`` with its defaults, for upright
+    characters: lines clustered by top, words split at spaces and at gaps wider than the
+    tolerance, words joined by a space and lines by a newline."""
+    if not all(c["upright"] is True for c in chars):
+        return str(plumber_utils.extract_text(chars))
+    tol = plumber_utils.DEFAULT_X_TOLERANCE
+    ligatures = plumber_utils.text.LIGATURES
+    words: list[tuple[str, float]] = []  # text, top
+    for line in _clusters(chars, [c["top"] for c in chars], plumber_utils.DEFAULT_Y_TOLERANCE):
+        line.sort(key=lambda c: c["x0"])
+        word: list[dict[str, Any]] = []
+        for c in line:
+            text = c["text"]
+            if text.isspace() or text == "":
+                if word:
+                    words.append(_word(word, ligatures))
+                word = [c] if text == "" else []
+                if text == "":  # pdfplumber splits at "" (in its empty punctuation)
+                    words.append(_word(word, ligatures))
+                    word = []
+            elif word and (c["x0"] < word[-1]["x0"] or c["x0"] > word[-1]["x1"] + tol
+                           or abs(c["top"] - word[-1]["top"]) > plumber_utils.DEFAULT_Y_TOLERANCE):
+                words.append(_word(word, ligatures))
+                word = [c]
+            else:
+                word.append(c)
+        if word:
+            words.append(_word(word, ligatures))
+    lines = _clusters(words, [w[1] for w in words], plumber_utils.DEFAULT_Y_TOLERANCE)
+    return "\n".join(" ".join(w[0] for w in line) for line in lines)
+
+
+def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[str, float]:
+    return "".join(ligatures.get(c["text"], c["text"]) for c in chars), min(
+        c["top"] for c in chars)
 
 
 class FastPage:
@@ -62,7 +153,7 @@ class FastPage:
         points = plumber_table.edges_to_intersections(edges, _INTERSECT, _INTERSECT)
         cells = plumber_table.intersections_to_cells(points)
         owner = _PlumberPage(self.chars)
-        return [plumber_table.Table(owner, group)  # type: ignore[arg-type]
+        return [_Table(owner, group)  # type: ignore[arg-type]
                 for group in plumber_table.cells_to_tables(cells)]
 
     def outside_bbox(self, bbox: tuple[float, ...]) -> FastPage:
@@ -91,28 +182,143 @@ def open_document(data: bytes) -> Any:
     return pdfium.PdfDocument(data)
 
 
-def read_fast_page(doc: Any, index: int, doctop: float) -> FastPage:
+def read_fast_page(doc: Any, index: int, doctop: float, source: Any = None,
+                   fonts: Any = None) -> FastPage:
     """Page ``index`` of a pdfium document as a :class:`FastPage`; ``doctop`` is the sum
-    of the heights of the pages before it (pdfplumber's document coordinates)."""
+    of the heights of the pages before it (pdfplumber's document coordinates).
+    ``source`` (the pdfminer page, and ``fonts`` its resource manager) lets it read the
+    text objects pdfium's text page leaves out from the content stream."""
+    import pypdfium2.raw as raw
+
     page = doc[index]
     try:
         bbox = _page_box(page)
         height = bbox[3]
-        textpage = page.get_textpage()
-        try:
-            chars, seen = _chars(textpage, height, doctop)
-        finally:
-            textpage.close()
-        import pypdfium2.raw as raw
-
+        edges = _edges(page, height, doctop)
+        chars, seen = _page_chars(page, height, doctop)
         drawn = _text_objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject)
         if any(obj not in seen for obj in drawn):
-            # pdfium drops text it takes for a duplicate (fake bold); pdfminer keeps it
-            raise Unsupported("text objects pdfium's text page leaves out")
-        edges = _edges(page, height, doctop)
+            if source is None:
+                raise Unsupported("text objects pdfium's text page leaves out")
+            chars += _dropped_chars(page, drawn, chars, source, fonts, height, doctop)
+            order = {obj: k for k, obj in enumerate(drawn)}
+            chars.sort(key=lambda c: order[c["_obj"]])  # content order, as pdfminer's
+        for c in chars:
+            del c["_obj"]
     finally:
         page.close()
     return FastPage(chars, edges, bbox)
+
+
+def _dropped_chars(page: Any, drawn: list[int], chars: list[dict[str, Any]], source: Any,
+                   fonts: Any, height: float, doctop: float) -> list[dict[str, Any]]:
+    """The characters of the text objects pdfium's text page leaves out (each a lone
+    character), their codes read from the content stream and checked against every
+    object pdfium did read."""
+    import pypdfium2.raw as raw
+    from pdfminer.pdftypes import resolve1
+
+    from reportkit.extract.readers.pdf_stream import shown_strings
+
+    objects = [raw.FPDFPage_GetObject(page.raw, k)
+               for k in range(raw.FPDFPage_CountObjects(page.raw))]
+    if any(raw.FPDFPageObj_GetType(o) == raw.FPDF_PAGEOBJ_FORM for o in objects):
+        raise Unsupported("text in form XObjects, beside text pdfium leaves out")
+    resources = resolve1(source.resources) or {}
+    xobjects = resolve1(resources.get("XObject")) or {}
+    forms = {name.encode("latin-1") for name, x in xobjects.items()
+             if getattr(resolve1(x), "attrs", {}).get("Subtype") is not None
+             and getattr(resolve1(x).attrs["Subtype"], "name", "") == "Form"}
+    contents = source.contents if isinstance(source.contents, list) else [source.contents]
+    data = b"\n".join(resolve1(s).get_data() for s in contents)
+    shown = shown_strings(data, forms)
+    if shown is None or len(shown) != len(drawn):
+        raise Unsupported("text objects pdfium leaves out, and a content stream not followed")
+    font_specs = resolve1(resources.get("Font")) or {}
+    of_object: dict[int, list[dict[str, Any]]] = {}
+    for c in chars:
+        of_object.setdefault(c["_obj"], []).append(c)
+    by_key = {_key(o): o for o in objects}
+    out: list[dict[str, Any]] = []
+    dropped: set[int] = set()  # characters pdfium reads and pdfminer does not (ids)
+    carried = False  # the last object's end differs: the next must be positioned anew
+    for key, (name, strings, positioned) in zip(drawn, shown, strict=True):
+        if carried and not positioned:
+            raise Unsupported("text placed after text pdfium and pdfminer end differently")
+        carried = False
+        font = _pdfminer_font(fonts, font_specs, name)
+        try:
+            cids = [cid for s in strings for cid in font.decode(s)]
+            text = "".join(font.to_unichr(cid) for cid in cids)
+        except Exception as exc:
+            raise Unsupported("a glyph without a Unicode mapping") from exc
+        if key in of_object:
+            read = of_object[key]
+            if "".join(c["text"] for c in read) != text:
+                dropped.update(_undrawn_spaces(read, text, len(strings)))
+                carried = True
+            continue
+        carried = True
+        if not cids:
+            continue  # codes pdfminer's CMap does not map: no character, no advance
+        if len(cids) != 1 or len(text) != 1 or font.is_vertical():
+            raise Unsupported("text pdfium leaves out that is not a lone character")
+        obj = by_key[key]
+        handle, fsize, xscale, descent = _text_object(obj)
+        width, matrix = ctypes.c_float(), raw.FS_MATRIX()
+        if not (raw.FPDFFont_GetGlyphWidth(handle, ord(text), ctypes.c_float(fsize), width)
+                and raw.FPDFPageObj_GetMatrix(obj, matrix)):
+            raise Unsupported("a character without its width")
+        x0 = matrix.e
+        char = _char(text, x0, x0 + width.value * xscale, matrix.f + descent, fsize * xscale,
+                     height, doctop)
+        char["_obj"] = key
+        out.append(char)
+    if dropped:
+        chars[:] = [c for c in chars if id(c) not in dropped]
+    return out
+
+
+def _undrawn_spaces(read: list[dict[str, Any]], text: str, strings: int) -> set[int]:
+    """pdfium shows a space the font's CMap does not map (a no-break space in a CJK
+    font) where pdfminer shows nothing and does not advance: drop those characters and
+    move the ones after them back by their advance. The ids of the dropped ones."""
+    kept = [c for c in read if not c["text"].isspace()]
+    if strings != 1 or any(ch.isspace() for ch in text) or "".join(
+            c["text"] for c in kept) != text:
+        raise Unsupported("the content stream read otherwise than pdfium reads it")
+    shift = 0.0
+    for k, c in enumerate(read):
+        if c["text"].isspace():
+            if k + 1 < len(read):
+                shift += read[k + 1]["x0"] - c["x0"]
+        elif shift:
+            c["x0"] = round(c["x0"] - shift, _CHAR_DECIMALS)
+            c["x1"] = round(c["x1"] - shift, _CHAR_DECIMALS)
+    return {id(c) for c in read if c["text"].isspace()}
+
+
+def _pdfminer_font(fonts: Any, specs: dict[str, Any], name: bytes) -> Any:
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    spec = specs.get(name.decode("latin-1"))
+    if spec is None:
+        raise Unsupported("a font the page does not name")
+    objid = spec.objid if isinstance(spec, PDFObjRef) else None
+    return fonts.get_font(objid, resolve1(spec))
+
+
+def _key(obj: Any) -> int:
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
+
+def _page_chars(page: Any, height: float,
+                doctop: float) -> tuple[list[dict[str, Any]], set[int]]:
+    textpage = page.get_textpage()
+    try:
+        return _chars(textpage, height, doctop)
+    finally:
+        textpage.close()
 
 
 def _page_box(page: Any) -> tuple[float, float, float, float]:
@@ -161,7 +367,9 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
         elif advance < 0:  # no width for this character: its box in the text page
             raw.FPDFText_GetLooseCharBox(tp, i, rect)
             advance = rect.right - x0
-        chars.append(_char(chr(code), x0, x0 + advance, y0, size, height, doctop))
+        char = _char(chr(code), x0, x0 + advance, y0, size, height, doctop)
+        char["_obj"] = key
+        chars.append(char)
     return chars, set(objects)
 
 
@@ -326,6 +534,7 @@ class FastPages:
         self.doc: Any = None
         self.doctop = 0.0
         self.fallbacks: list[int] = []  # pages read with pdfplumber (0-based)
+        self.fonts: Any = None  # pdfminer's fonts, for text pdfium leaves out
         if enabled:
             try:
                 self.doc = open_document(data)
@@ -334,14 +543,19 @@ class FastPages:
             if self.doc is not None and n_pages is not None and len(self.doc) != n_pages:
                 self.close()  # the two disagree on the pages: trust pdfplumber's
 
-    def page(self, index: int) -> FastPage | None:
+    def page(self, index: int, source: Any = None) -> FastPage | None:
         """Page ``index`` (pages must be asked for in order), or None: read it with
-        pdfplumber."""
+        pdfplumber. ``source``, the page's pdfminer object (``pdfplumber.Page.page_obj``),
+        lets text pdfium's text page leaves out be read from the content stream."""
         if self.doc is None or index >= len(self.doc):
             self.fallbacks.append(index)
             return None
         try:
-            page = read_fast_page(self.doc, index, self.doctop)
+            if source is not None and self.fonts is None:
+                from pdfminer.pdfinterp import PDFResourceManager
+
+                self.fonts = PDFResourceManager(caching=True)
+            page = read_fast_page(self.doc, index, self.doctop, source, self.fonts)
         except Exception:  # Unsupported, or pdfium could not read it: pdfplumber will say
             page = None
             self.fallbacks.append(index)
