@@ -79,6 +79,49 @@ class _Table(plumber_table.Table):
         return table
 
 
+def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]],
+           ) -> list[tuple[float, float, float, float]]:
+    """``pdfplumber.table.intersections_to_cells``: from each intersection (in sorted
+    order), the smallest cell whose four corners are intersections joined by common
+    edges. The same search, with each point's edges as sets made once and the points
+    below and to the right of it looked up, not filtered from all the rest."""
+    def boxes(edges: list[dict[str, Any]]) -> set[tuple[float, ...]]:
+        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
+
+    v = {p: boxes(d["v"]) for p, d in intersections.items()}
+    h = {p: boxes(d["h"]) for p, d in intersections.items()}
+    points = sorted(intersections)
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for p in points:  # sorted by x, then y: a column top to bottom, a row left to right
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+    at_column = {p: k for col in columns.values() for k, p in enumerate(col)}
+    at_row = {p: k for row in rows.values() for k, p in enumerate(row)}
+    cells = []
+    for pt in points:
+        below = columns[pt[0]][at_column[pt] + 1:]
+        right = rows[pt[1]][at_row[pt] + 1:]
+        v0, h0 = v[pt], h[pt]
+        cell = None
+        for b in below:
+            if v0.isdisjoint(v[b]):
+                continue
+            for r in right:
+                if h0.isdisjoint(h[r]):
+                    continue
+                corner = (r[0], b[1])
+                if corner in v and not v[corner].isdisjoint(v[r]) and not h[corner].isdisjoint(
+                        h[b]):
+                    cell = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if cell is not None:
+                break
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
 def _clusters(items: list[Any], keys: list[float], tolerance: float) -> list[list[Any]]:
     """``pdfplumber.utils.cluster_objects``: items grouped by key values that chain
     within ``tolerance``, groups in key order, items in their order within a group."""
@@ -151,7 +194,7 @@ class FastPage:
         edges = plumber_table.merge_edges(v + h, _SNAP, _SNAP, _JOIN, _JOIN)
         edges = plumber_utils.filter_edges(edges, min_length=_MIN_EDGE)
         points = plumber_table.edges_to_intersections(edges, _INTERSECT, _INTERSECT)
-        cells = plumber_table.intersections_to_cells(points)
+        cells = _cells(points)
         owner = _PlumberPage(self.chars)
         return [_Table(owner, group)  # type: ignore[arg-type]
                 for group in plumber_table.cells_to_tables(cells)]
@@ -330,34 +373,84 @@ def _page_box(page: Any) -> tuple[float, float, float, float]:
     return (0.0, 0.0, float(media[2]), float(media[3]))
 
 
+class _Calls:
+    """The per-character pdfium calls, bound with plain pointer and integer arguments:
+    ctypes converts those much faster than pypdfium2's typed pointers (and a text object
+    comes back as its address, with no cast)."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as raw
+
+        ptr, num = ctypes.c_void_p, ctypes.c_int
+
+        def bind(fn: Any, restype: Any, *argtypes: Any) -> Any:
+            address = ctypes.cast(fn, ctypes.c_void_p).value
+            return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+        self.text_object = bind(raw.FPDFText_GetTextObject, ptr, ptr, num)
+        self.unicode_error = bind(raw.FPDFText_HasUnicodeMapError, num, ptr, num)
+        self.generated = bind(raw.FPDFText_IsGenerated, num, ptr, num)
+        self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint, ptr, num)
+        self.origin = bind(raw.FPDFText_GetCharOrigin, num, ptr, num, ptr, ptr)
+
+
+_CALLS: _Calls | None = None
+
+
+def _page_text(tp: Any, n: int, calls: _Calls) -> str:
+    """The text page's characters, one per index: fetched at once when pdfium's page
+    text has one character per index (no control character left out, nothing outside
+    the Basic Multilingual Plane), else one by one."""
+    import pypdfium2.raw as raw
+
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = raw.FPDFText_GetText(tp, 0, n, buf) if n else 0
+    text = bytes(buf)[:2 * max(got - 1, 0)].decode("utf-16-le", "replace")
+    address = ctypes.cast(tp, ctypes.c_void_p).value
+    if len(text) == n and all(ord(text[i]) == calls.unicode(address, i)
+                              for i in range(0, n, max(n // 16, 1))):
+        return text
+    return "".join(chr(calls.unicode(address, i)) for i in range(n))
+
+
 def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, Any]], set[int]]:
     """The page's characters as pdfminer boxes them: from the origin to the advance, from
     the baseline's descent up one font size."""
     import pypdfium2.raw as raw
 
+    global _CALLS
+    calls = _CALLS = _CALLS or _Calls()
     tp = textpage.raw
+    address = ctypes.cast(tp, ctypes.c_void_p).value
+    n = raw.FPDFText_CountChars(tp)
+    text = _page_text(tp, n, calls)
     rect = raw.FS_RECTF()
     ox, oy, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-    objects: dict[int, tuple[Any, float, float, float]] = {}  # text object → its font …
-    widths: dict[tuple[int, int], float] = {}
+    at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
+    objects: dict[int, tuple[Any, float, float, float, int]] = {}  # text object → font …
+    widths: dict[tuple[int, float, float, int], float] = {}
     vertical: dict[int, bool] = {}
     chars: list[dict[str, Any]] = []
-    for i in range(raw.FPDFText_CountChars(tp)):
-        if raw.FPDFText_IsGenerated(tp, i):
-            continue
-        if raw.FPDFText_HasUnicodeMapError(tp, i):
+    text_object, unicode_error, origin = calls.text_object, calls.unicode_error, calls.origin
+    for i in range(n):
+        ch = text[i]
+        if (ch <= " " or ch.isspace()) and calls.generated(address, i):
+            continue  # pdfium generates spaces and line breaks only
+        if unicode_error(address, i):
             raise Unsupported("a glyph without a Unicode mapping")
-        obj = raw.FPDFText_GetTextObject(tp, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        if key not in objects:
-            objects[key] = _text_object(obj)
-        font, fsize, xscale, descent = objects[key]
-        code = raw.FPDFText_GetUnicode(tp, i)
-        advance = widths.get((key, code))
+        key = text_object(address, i) or 0
+        info = objects.get(key)
+        if info is None:
+            found = _text_object(ctypes.cast(key, raw.FPDF_PAGEOBJECT))
+            info = objects[key] = (*found, ctypes.cast(found[0], ctypes.c_void_p).value or 0)
+        font, fsize, xscale, descent, font_id = info
+        code = ord(ch)
+        wkey = (font_id, fsize, xscale, code)  # the same font's glyphs: widths once
+        advance = widths.get(wkey)
         if advance is None:
             ok = raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(fsize), width)
-            advance = widths[(key, code)] = width.value * xscale if ok else -1.0
-        raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
+            advance = widths[wkey] = width.value * xscale if ok else -1.0
+        origin(address, i, at_x, at_y)
         x0, y0, size = ox.value, oy.value + descent, fsize * xscale
         if vertical.get(key) is None:  # pdfium boxes vertical writing in text space
             raw.FPDFText_GetLooseCharBox(tp, i, rect)
@@ -367,7 +460,7 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
         elif advance < 0:  # no width for this character: its box in the text page
             raw.FPDFText_GetLooseCharBox(tp, i, rect)
             advance = rect.right - x0
-        char = _char(chr(code), x0, x0 + advance, y0, size, height, doctop)
+        char = _char(ch, x0, x0 + advance, y0, size, height, doctop)
         char["_obj"] = key
         chars.append(char)
     return chars, set(objects)

@@ -127,13 +127,123 @@ def shown_strings(data: bytes,
     since the last string shown (False: it starts where that one ended). ``forms`` are
     the names of the page's form XObjects (``Do`` of one gives up, as does an inline
     image). None when the stream is not one this follows."""
+    tokens = _FLAT.findall(data)
+    if b"(" in tokens:  # a string with parentheses nested in it: token by token
+        return _shown(_tokens(data), forms)
+    return _shown_flat(tokens, forms)
+
+
+#: Tokens at the speed of the regular expression engine: whitespace between them is
+#: skipped; a string without nested parentheses is one token.
+_FLAT = re.compile(
+    rb"%[^\r\n]*|<<|>>|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|\((?:[^\\()]|\\.)*\)|[()\[\]{}]"
+    rb"|/" + _REGULAR + rb"*|" + _REGULAR + rb"+", re.S)
+_NUM, _DICT = object(), object()
+_KIND = {c: "n" for c in b"0123456789+-."} | {0x2F: "/", 0x28: "s", 0x3C: "<", 0x3E: ">",
+                                              0x5B: "[", 0x5D: "]", 0x7B: "[", 0x7D: "]",
+                                              0x25: "%"}
+
+
+def _string(tok: bytes) -> bytes:
+    """A string token's bytes: ``(literal)`` unescaped, ``<hex>`` decoded."""
+    if tok[0] == 0x28:
+        inner = tok[1:-1]
+        return inner if b"\\" not in inner else _literal(tok, 1)[0]
+    digits = bytes(b for b in tok[1:-1] if b not in _WS)
+    return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode())
+
+
+def _shown_flat(tokens: list[bytes],
+                forms: set[bytes]) -> list[tuple[bytes, list[bytes], bool]] | None:
+    shown: list[tuple[bytes, list[bytes], bool]] = []
+    font = b""
+    saved: list[bytes] = []
+    positioned = True
+    last: Any = None
+    prev: Any = None
+    depth = dicts = 0
+    array: list[Any] = []
+    kind_of = _KIND.get
+    try:
+        for tok in tokens:
+            kind = kind_of(tok[0])
+            if kind == "n":
+                prev, last = last, _NUM
+            elif kind == "/":
+                prev, last = last, tok
+            elif kind == "s" or (kind == "<" and tok != b"<<"):
+                if dicts:
+                    continue
+                if depth:
+                    array.append(tok)
+                else:
+                    prev, last = last, tok
+            elif kind == "[":
+                depth += 1
+                if depth == 1:
+                    array = []
+            elif kind == "]":
+                depth -= 1
+                if depth < 0:
+                    return None
+                if not depth:
+                    prev, last = last, array
+            elif kind == "<":
+                dicts += 1
+            elif kind == ">":
+                dicts -= 1
+                if dicts < 0:
+                    return None
+                if not dicts:
+                    prev, last = last, _DICT
+            elif kind == "%":
+                continue
+            else:  # an operator
+                if depth or dicts:
+                    return None
+                if tok in _POSITIONING:
+                    positioned = True
+                elif tok == b"q":
+                    saved.append(font)
+                elif tok == b"Q":
+                    font = saved.pop() if saved else font
+                elif tok == b"Tf":
+                    if not isinstance(prev, bytes) or prev[:1] != b"/":
+                        return None
+                    font = prev[1:]
+                elif tok in (b"Tj", b"'", b'"'):
+                    if not isinstance(last, bytes) or last[0] not in (0x28, 0x3C):
+                        return None
+                    text = _string(last)
+                    if text:
+                        shown.append((font, [text], positioned or tok != b"Tj"))
+                        positioned = False
+                elif tok == b"TJ":
+                    if not isinstance(last, list):
+                        return None
+                    strings = [_string(x) for x in last if x[0] in (0x28, 0x3C)]
+                    if any(strings):
+                        shown.append((font, strings, positioned))
+                        positioned = False
+                elif tok in (b"BI", b"ID", b"EI"):
+                    return None
+                elif tok == b"Do":
+                    if not isinstance(last, bytes) or last[:1] != b"/" or last[1:] in forms:
+                        return None
+                last = prev = None
+    except ValueError:
+        return None
+    return shown
+
+
+def _shown(tokens: Any, forms: set[bytes]) -> list[tuple[bytes, list[bytes], bool]] | None:
     shown: list[tuple[bytes, list[bytes], bool]] = []
     font = b""
     positioned = True
     saved: list[bytes] = []
     operands: list[Any] = []
     try:
-        for tok in _tokens(data):
+        for tok in tokens:
             if not isinstance(tok, _Op):
                 operands.append(tok)
                 continue
