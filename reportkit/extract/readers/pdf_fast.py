@@ -201,7 +201,14 @@ class FastPage:
 
     def outside_bbox(self, bbox: tuple[float, ...]) -> FastPage:
         """The page without the objects that touch ``bbox``."""
-        return FastPage(plumber_utils.outside_bbox(self.chars, bbox), [], self.bbox)
+        left, top, right, bottom = bbox
+        kept = []
+        for c in self.chars:  # pdfplumber.utils.outside_bbox: no overlap with the box
+            w = min(c["x1"], right) - max(c["x0"], left)
+            h = min(c["bottom"], bottom) - max(c["top"], top)
+            if not (h >= 0 and w >= 0 and h + w > 0):
+                kept.append(c)
+        return FastPage(kept, [], self.bbox)
 
     def extract_text_lines(self, strip: bool = True,
                            return_chars: bool = True) -> list[dict[str, Any]]:
@@ -231,15 +238,13 @@ def read_fast_page(doc: Any, index: int, doctop: float, source: Any = None,
     of the heights of the pages before it (pdfplumber's document coordinates).
     ``source`` (the pdfminer page, and ``fonts`` its resource manager) lets it read the
     text objects pdfium's text page leaves out from the content stream."""
-    import pypdfium2.raw as raw
 
     page = doc[index]
     try:
         bbox = _page_box(page)
         height = bbox[3]
-        edges = _edges(page, height, doctop)
+        drawn, edges = _objects(page, height, doctop)
         chars, seen = _page_chars(page, height, doctop)
-        drawn = _text_objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject)
         if any(obj not in seen for obj in drawn):
             if source is None:
                 raise Unsupported("text objects pdfium's text page leaves out")
@@ -392,6 +397,25 @@ class _Calls:
         self.generated = bind(raw.FPDFText_IsGenerated, num, ptr, num)
         self.unicode = bind(raw.FPDFText_GetUnicode, ctypes.c_uint, ptr, num)
         self.origin = bind(raw.FPDFText_GetCharOrigin, num, ptr, num, ptr, ptr)
+        self.count_objects = bind(raw.FPDFPage_CountObjects, num, ptr)
+        self.get_object = bind(raw.FPDFPage_GetObject, ptr, ptr, num)
+        self.count_form_objects = bind(raw.FPDFFormObj_CountObjects, num, ptr)
+        self.get_form_object = bind(raw.FPDFFormObj_GetObject, ptr, ptr, ctypes.c_ulong)
+        self.object_type = bind(raw.FPDFPageObj_GetType, num, ptr)
+        self.draw_mode = bind(raw.FPDFPath_GetDrawMode, num, ptr, ptr, ptr)
+        self.matrix = bind(raw.FPDFPageObj_GetMatrix, num, ptr, ptr)
+        self.count_segments = bind(raw.FPDFPath_CountSegments, num, ptr)
+        self.segment = bind(raw.FPDFPath_GetPathSegment, ptr, ptr, num)
+        self.segment_type = bind(raw.FPDFPathSegment_GetType, num, ptr)
+        self.segment_point = bind(raw.FPDFPathSegment_GetPoint, num, ptr, ptr, ptr)
+        self.segment_close = bind(raw.FPDFPathSegment_GetClose, num, ptr)
+
+
+def _calls() -> _Calls:
+    global _CALLS
+    if _CALLS is None:
+        _CALLS = _Calls()
+    return _CALLS
 
 
 _CALLS: _Calls | None = None
@@ -418,8 +442,7 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
     the baseline's descent up one font size."""
     import pypdfium2.raw as raw
 
-    global _CALLS
-    calls = _CALLS = _CALLS or _Calls()
+    calls = _calls()
     tp = textpage.raw
     address = ctypes.cast(tp, ctypes.c_void_p).value
     n = raw.FPDFText_CountChars(tp)
@@ -482,21 +505,6 @@ def _text_object(obj: Any) -> tuple[Any, float, float, float]:
     return font, fsize.value, matrix.a, descent.value
 
 
-def _text_objects(holder: Any, count: Any, get: Any) -> list[int]:
-    """Every text object on the page or in its form XObjects."""
-    import pypdfium2.raw as raw
-
-    found: list[int] = []
-    for k in range(count(holder)):
-        obj = get(holder, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            found.append(ctypes.cast(obj, ctypes.c_void_p).value or 0)
-        elif kind == raw.FPDF_PAGEOBJ_FORM:
-            found += _text_objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject)
-    return found
-
-
 def _char(text: str, x0: float, x1: float, y0: float, size: float, height: float,
           doctop: float) -> dict[str, Any]:
     size = round(size, _CHAR_DECIMALS)
@@ -512,65 +520,83 @@ def _char(text: str, x0: float, x1: float, y0: float, size: float, height: float
 # --- ruling lines -------------------------------------------------------------------------
 
 
-def _edges(page: Any, height: float, doctop: float) -> list[dict[str, Any]]:
+def _objects(page: Any, height: float,
+             doctop: float) -> tuple[list[int], list[dict[str, Any]]]:
+    """One pass over the page's objects: every text object (on the page or in its form
+    XObjects, by address) and the edges of its painted paths."""
+    calls = _calls()
     import pypdfium2.raw as raw
 
+    holder = ctypes.cast(page.raw, ctypes.c_void_p).value
+    texts: list[int] = []
     edges: list[dict[str, Any]] = []
-    matrix = raw.FS_MATRIX()
-    for k in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_FORM and _form_has_paths(obj):
-            raise Unsupported("rules inside a form XObject")
-        if kind != raw.FPDF_PAGEOBJ_PATH:
-            continue
-        fill, stroke = ctypes.c_int(), ctypes.c_int()
-        raw.FPDFPath_GetDrawMode(obj, fill, stroke)
-        if not fill.value and not stroke.value:
-            continue  # a clipping path: pdfminer does not paint it either
-        raw.FPDFPageObj_GetMatrix(obj, matrix)
-        m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-        for shape, pts in _subpaths(obj, m):
-            edges.extend(_shape_edges(shape, pts, height, doctop))
-    return edges
+    fill, stroke, matrix = ctypes.c_int(), ctypes.c_int(), raw.FS_MATRIX()
+    at_fill, at_stroke, at_matrix = (ctypes.addressof(fill), ctypes.addressof(stroke),
+                                     ctypes.addressof(matrix))
+    for k in range(calls.count_objects(holder)):
+        obj = calls.get_object(holder, k)
+        kind = calls.object_type(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append(obj)
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            if _form_objects(obj, texts, calls):
+                raise Unsupported("rules inside a form XObject")
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            calls.draw_mode(obj, at_fill, at_stroke)
+            if not fill.value and not stroke.value:
+                continue  # a clipping path: pdfminer does not paint it either
+            calls.matrix(obj, at_matrix)
+            m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            for shape, pts in _subpaths(obj, m, calls):
+                edges.extend(_shape_edges(shape, pts, height, doctop))
+    return texts, edges
 
 
-def _form_has_paths(form: Any) -> bool:
+def _form_objects(form: int, texts: list[int], calls: _Calls) -> bool:
+    """Add the text objects of a form XObject (and the forms in it); whether it has paths."""
     import pypdfium2.raw as raw
 
-    for k in range(raw.FPDFFormObj_CountObjects(form)):
-        obj = raw.FPDFFormObj_GetObject(form, k)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH or (kind == raw.FPDF_PAGEOBJ_FORM
-                                             and _form_has_paths(obj)):
-            return True
-    return False
+    paths = False
+    for k in range(calls.count_form_objects(form)):
+        obj = calls.get_form_object(form, k)
+        kind = calls.object_type(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append(obj)
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            paths = True
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            paths = _form_objects(obj, texts, calls) or paths
+    return paths
 
 
-def _subpaths(obj: Any, m: tuple[float, ...]) -> list[tuple[str, list[tuple[float, float]]]]:
+def _subpaths(obj: int, m: tuple[float, ...],
+              calls: _Calls) -> list[tuple[str, list[tuple[float, float]]]]:
     """The path's subpaths as pdfminer spells them: operators ("mlllh") and end points."""
     import pypdfium2.raw as raw
 
     a, b, c, d, e, f = m
     x, y = ctypes.c_float(), ctypes.c_float()
+    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
+    moveto, lineto, bezierto = (raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO,
+                                raw.FPDF_SEGMENT_BEZIERTO)
     out: list[tuple[str, list[tuple[float, float]]]] = []
     ops: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        kind = raw.FPDFPathSegment_GetType(seg)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
+    for i in range(calls.count_segments(obj)):
+        seg = calls.segment(obj, i)
+        kind = calls.segment_type(seg)
+        calls.segment_point(seg, at_x, at_y)
         pt = (round(a * x.value + c * y.value + e, _PATH_DECIMALS),
               round(b * x.value + d * y.value + f, _PATH_DECIMALS))
-        if kind == raw.FPDF_SEGMENT_MOVETO:
+        if kind == moveto:
             if ops:
                 out.append(("".join(ops), pts))
             ops, pts, bezier = ["m"], [pt], 0
-        elif kind == raw.FPDF_SEGMENT_LINETO:
+        elif kind == lineto:
             ops.append("l")
             pts.append(pt)
-        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+        elif kind == bezierto:
             bezier += 1
             if bezier % 3:
                 continue  # a control point: pdfminer keeps a curve's end point only
@@ -578,7 +604,7 @@ def _subpaths(obj: Any, m: tuple[float, ...]) -> list[tuple[str, list[tuple[floa
             pts.append(pt)
         else:
             raise Unsupported("an unknown path segment")
-        if raw.FPDFPathSegment_GetClose(seg) and pts:
+        if calls.segment_close(seg) and pts:
             ops.append("h")
             pts.append(pts[0])
     if ops:
