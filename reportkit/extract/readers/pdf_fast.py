@@ -314,7 +314,7 @@ def _dropped_chars(page: Any, drawn: list[int], chars: list[dict[str, Any]], sou
         obj = by_key[key]
         handle, fsize, xscale, descent = _text_object(obj)
         width, matrix = ctypes.c_float(), raw.FS_MATRIX()
-        if not (raw.FPDFFont_GetGlyphWidth(handle, ord(text), ctypes.c_float(fsize), width)
+        if not (_calls().glyph_width(handle, ord(text), fsize, ctypes.addressof(width))
                 and raw.FPDFPageObj_GetMatrix(obj, matrix)):
             raise Unsupported("a character without its width")
         x0 = matrix.e
@@ -409,6 +409,11 @@ class _Calls:
         self.segment_type = bind(raw.FPDFPathSegment_GetType, num, ptr)
         self.segment_point = bind(raw.FPDFPathSegment_GetPoint, num, ptr, ptr, ptr)
         self.segment_close = bind(raw.FPDFPathSegment_GetClose, num, ptr)
+        self.font_size = bind(raw.FPDFTextObj_GetFontSize, num, ptr, ptr)
+        self.font = bind(raw.FPDFTextObj_GetFont, ptr, ptr)
+        self.descent = bind(raw.FPDFFont_GetDescent, num, ptr, ctypes.c_float, ptr)
+        self.glyph_width = bind(raw.FPDFFont_GetGlyphWidth, num, ptr, ctypes.c_uint,
+                                ctypes.c_float, ptr)
 
 
 def _calls() -> _Calls:
@@ -450,11 +455,12 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
     rect = raw.FS_RECTF()
     ox, oy, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
     at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
-    objects: dict[int, tuple[Any, float, float, float, int]] = {}  # text object → font …
+    objects: dict[int, tuple[int, float, float, float]] = {}  # text object → its font …
     widths: dict[tuple[int, float, float, int], float] = {}
     vertical: dict[int, bool] = {}
     chars: list[dict[str, Any]] = []
     text_object, unicode_error, origin = calls.text_object, calls.unicode_error, calls.origin
+    glyph_width, at_width = calls.glyph_width, ctypes.addressof(width)
     for i in range(n):
         ch = text[i]
         if (ch <= " " or ch.isspace()) and calls.generated(address, i):
@@ -464,14 +470,13 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
         key = text_object(address, i) or 0
         info = objects.get(key)
         if info is None:
-            found = _text_object(ctypes.cast(key, raw.FPDF_PAGEOBJECT))
-            info = objects[key] = (*found, ctypes.cast(found[0], ctypes.c_void_p).value or 0)
-        font, fsize, xscale, descent, font_id = info
+            info = objects[key] = _text_object(key)
+        font, fsize, xscale, descent = info
         code = ord(ch)
-        wkey = (font_id, fsize, xscale, code)  # the same font's glyphs: widths once
+        wkey = (font, fsize, xscale, code)  # the same font's glyphs: widths once
         advance = widths.get(wkey)
         if advance is None:
-            ok = raw.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(fsize), width)
+            ok = glyph_width(font, code, fsize, at_width)
             advance = widths[wkey] = width.value * xscale if ok else -1.0
         origin(address, i, at_x, at_y)
         x0, y0, size = ox.value, oy.value + descent, fsize * xscale
@@ -483,24 +488,33 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
         elif advance < 0:  # no width for this character: its box in the text page
             raw.FPDFText_GetLooseCharBox(tp, i, rect)
             advance = rect.right - x0
-        char = _char(ch, x0, x0 + advance, y0, size, height, doctop)
-        char["_obj"] = key
-        chars.append(char)
+        size = round(size, _CHAR_DECIMALS)  # as _char, inline
+        x1, x0 = round(x0 + advance, _CHAR_DECIMALS), round(x0, _CHAR_DECIMALS)
+        bottom = round(height - y0, _CHAR_DECIMALS)
+        top = bottom - size
+        chars.append({"object_type": "char", "text": ch, "x0": x0, "x1": x1, "top": top,
+                      "bottom": bottom, "doctop": doctop + top, "y0": height - bottom,
+                      "y1": height - top, "width": x1 - x0, "height": size, "size": size,
+                      "upright": True, "_obj": key})
     return chars, set(objects)
 
 
-def _text_object(obj: Any) -> tuple[Any, float, float, float]:
-    """A text object's font, font size, scale to the page and descent on the page."""
+def _text_object(obj: Any) -> tuple[int, float, float, float]:
+    """A text object's font (its address), font size, scale to the page and descent on
+    the page; ``obj`` is the object or its address."""
     import pypdfium2.raw as raw
 
+    calls = _calls()
+    if not isinstance(obj, int):
+        obj = ctypes.cast(obj, ctypes.c_void_p).value or 0
     fsize, descent, matrix = ctypes.c_float(), ctypes.c_float(), raw.FS_MATRIX()
-    if not (raw.FPDFTextObj_GetFontSize(obj, fsize) and raw.FPDFPageObj_GetMatrix(obj, matrix)):
+    if not (calls.font_size(obj, ctypes.addressof(fsize))
+            and calls.matrix(obj, ctypes.addressof(matrix))):
         raise Unsupported("a character without its text object")
     if matrix.b or matrix.c or matrix.a <= 0 or matrix.a != matrix.d:
         raise Unsupported("rotated, mirrored or stretched text")
-    font = raw.FPDFTextObj_GetFont(obj)
-    if not font or not raw.FPDFFont_GetDescent(font, ctypes.c_float(fsize.value * matrix.d),
-                                               descent):
+    font = calls.font(obj)
+    if not font or not calls.descent(font, fsize.value * matrix.d, ctypes.addressof(descent)):
         raise Unsupported("a font without metrics")
     return font, fsize.value, matrix.a, descent.value
 

@@ -148,9 +148,22 @@ def _string(tok: bytes) -> bytes:
     """A string token's bytes: ``(literal)`` unescaped, ``<hex>`` decoded."""
     if tok[0] == 0x28:
         inner = tok[1:-1]
-        return inner if b"\\" not in inner else _literal(tok, 1)[0]
+        return inner if b"\\" not in inner else _ESCAPE.sub(_unescape, inner)
     digits = bytes(b for b in tok[1:-1] if b not in _WS)
     return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode())
+
+
+_ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n?|\n)|(.))", re.S)
+
+
+def _unescape(m: re.Match[bytes]) -> bytes:
+    """One backslash escape of a literal string: an octal code, a line continuation
+    (nothing), a named escape, or the character itself."""
+    if m.group(1):
+        return bytes([int(m.group(1), 8) & 0xFF])
+    if m.group(2):
+        return b""
+    return _ESCAPES.get(m.group(3)[0], m.group(3))
 
 
 def _shown_flat(tokens: list[bytes],
