@@ -18,12 +18,13 @@ is raised and the caller reads that page with pdfplumber.
 from __future__ import annotations
 
 import ctypes
-from bisect import bisect_left
 from typing import Any
 
 from pdfplumber import table as plumber_table
 from pdfplumber import utils as plumber_utils
 from pdfplumber.utils.text import chars_to_textmap
+
+from reportkit.extract.readers import pdf_lattice as lattice
 
 #: pdfplumber's default table settings ("lines" strategy), spelled out.
 _SNAP, _JOIN, _MIN_EDGE, _MIN_EDGE_PRE, _INTERSECT = 3, 3, 3, 1, 3
@@ -34,146 +35,6 @@ _CHAR_DECIMALS = 4
 class Unsupported(Exception):
     """The page has something the fast path does not reproduce exactly: read it with
     pdfplumber."""
-
-
-class _PlumberPage:
-    """The one thing ``pdfplumber.table.Table.extract`` asks of its page: its chars; and
-    their middles, sorted top to bottom, for :class:`_Table`."""
-
-    def __init__(self, chars: list[dict[str, Any]]) -> None:
-        self.chars = chars
-        mids = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, k)
-                      for k, c in enumerate(chars))
-        self.v_mids = [m[0] for m in mids]
-        self.mids = mids
-
-
-class _Table(plumber_table.Table):
-    """``pdfplumber.table.Table`` whose ``extract`` finds each row's characters by
-    bisecting their middles instead of testing every character of the page against every
-    row: the same characters (same test, page order kept), the same cell texts."""
-
-    page: _PlumberPage  # type: ignore[assignment]
-
-    def extract(self, **kwargs: Any) -> list[list[str | None]]:
-        """The cells' texts, row by row, as ``pdfplumber.table.Table.extract`` gives them."""
-        if kwargs:
-            return super().extract(**kwargs)
-        page = self.page
-        chars, mids, v_mids = page.chars, page.mids, page.v_mids
-        table: list[list[str | None]] = []
-        for row in self.rows:
-            x0, top, x1, bottom = row.bbox
-            band = mids[bisect_left(v_mids, top):bisect_left(v_mids, bottom)]
-            in_row = sorted((k, h, v) for v, h, k in band if x0 <= h < x1)
-            texts: list[str | None] = []
-            for cell in row.cells:
-                if cell is None:
-                    texts.append(None)
-                    continue
-                cx0, ctop, cx1, cbottom = cell
-                in_cell = [chars[k] for k, h, v in in_row
-                           if cx0 <= h < cx1 and ctop <= v < cbottom]
-                texts.append(_cell_text(in_cell) if in_cell else "")
-            table.append(texts)
-        return table
-
-
-def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]],
-           ) -> list[tuple[float, float, float, float]]:
-    """``pdfplumber.table.intersections_to_cells``: from each intersection (in sorted
-    order), the smallest cell whose four corners are intersections joined by common
-    edges. The same search, with each point's edges as sets made once and the points
-    below and to the right of it looked up, not filtered from all the rest."""
-    def boxes(edges: list[dict[str, Any]]) -> set[tuple[float, ...]]:
-        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
-
-    v = {p: boxes(d["v"]) for p, d in intersections.items()}
-    h = {p: boxes(d["h"]) for p, d in intersections.items()}
-    points = sorted(intersections)
-    columns: dict[float, list[tuple[float, float]]] = {}
-    rows: dict[float, list[tuple[float, float]]] = {}
-    for p in points:  # sorted by x, then y: a column top to bottom, a row left to right
-        columns.setdefault(p[0], []).append(p)
-        rows.setdefault(p[1], []).append(p)
-    at_column = {p: k for col in columns.values() for k, p in enumerate(col)}
-    at_row = {p: k for row in rows.values() for k, p in enumerate(row)}
-    cells = []
-    for pt in points:
-        below = columns[pt[0]][at_column[pt] + 1:]
-        right = rows[pt[1]][at_row[pt] + 1:]
-        v0, h0 = v[pt], h[pt]
-        cell = None
-        for b in below:
-            if v0.isdisjoint(v[b]):
-                continue
-            for r in right:
-                if h0.isdisjoint(h[r]):
-                    continue
-                corner = (r[0], b[1])
-                if corner in v and not v[corner].isdisjoint(v[r]) and not h[corner].isdisjoint(
-                        h[b]):
-                    cell = (pt[0], pt[1], corner[0], corner[1])
-                    break
-            if cell is not None:
-                break
-        if cell is not None:
-            cells.append(cell)
-    return cells
-
-
-def _clusters(items: list[Any], keys: list[float], tolerance: float) -> list[list[Any]]:
-    """``pdfplumber.utils.cluster_objects``: items grouped by key values that chain
-    within ``tolerance``, groups in key order, items in their order within a group."""
-    group: dict[float, int] = {}
-    g, last = 0, 0.0
-    for n, x in enumerate(sorted(set(keys))):
-        if n and x > last + tolerance:
-            g += 1
-        group[x] = g
-        last = x
-    out: list[list[Any]] = [[] for _ in range(g + 1)]
-    for item, key in zip(items, keys, strict=True):
-        out[group[key]].append(item)
-    return [x for x in out if x]
-
-
-def _cell_text(chars: list[dict[str, Any]]) -> str:
-    """``pdfplumber.utils.extract_text(chars)`` with its defaults, for upright
-    characters: lines clustered by top, words split at spaces and at gaps wider than the
-    tolerance, words joined by a space and lines by a newline."""
-    if not all(c["upright"] is True for c in chars):
-        return str(plumber_utils.extract_text(chars))
-    tol = plumber_utils.DEFAULT_X_TOLERANCE
-    ligatures = plumber_utils.text.LIGATURES
-    words: list[tuple[str, float]] = []  # text, top
-    for line in _clusters(chars, [c["top"] for c in chars], plumber_utils.DEFAULT_Y_TOLERANCE):
-        line.sort(key=lambda c: c["x0"])
-        word: list[dict[str, Any]] = []
-        for c in line:
-            text = c["text"]
-            if text.isspace() or text == "":
-                if word:
-                    words.append(_word(word, ligatures))
-                word = [c] if text == "" else []
-                if text == "":  # pdfplumber splits at "" (in its empty punctuation)
-                    words.append(_word(word, ligatures))
-                    word = []
-            elif word and (c["x0"] < word[-1]["x0"] or c["x0"] > word[-1]["x1"] + tol
-                           or abs(c["top"] - word[-1]["top"]) > plumber_utils.DEFAULT_Y_TOLERANCE):
-                words.append(_word(word, ligatures))
-                word = [c]
-            else:
-                word.append(c)
-        if word:
-            words.append(_word(word, ligatures))
-    lines = _clusters(words, [w[1] for w in words], plumber_utils.DEFAULT_Y_TOLERANCE)
-    return "\n".join(" ".join(w[0] for w in line) for line in lines)
-
-
-def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[str, float]:
-    return "".join(ligatures.get(c["text"], c["text"]) for c in chars), min(
-        c["top"] for c in chars)
 
 
 class FastPage:
@@ -191,12 +52,11 @@ class FastPage:
         h = plumber_utils.filter_edges(self.edges, "h", min_length=_MIN_EDGE_PRE)
         if not v or not h:
             return []
-        edges = plumber_table.merge_edges(v + h, _SNAP, _SNAP, _JOIN, _JOIN)
-        edges = plumber_utils.filter_edges(edges, min_length=_MIN_EDGE)
-        points = plumber_table.edges_to_intersections(edges, _INTERSECT, _INTERSECT)
-        cells = _cells(points)
-        owner = _PlumberPage(self.chars)
-        return [_Table(owner, group)  # type: ignore[arg-type]
+        edges = lattice.merge_edges(v, h, _SNAP, _JOIN, _MIN_EDGE)
+        points = lattice.intersections(edges, _INTERSECT)
+        cells = lattice.cells(points)
+        owner = lattice.CharsPage(self.chars)
+        return [lattice.Table(owner, group)  # type: ignore[arg-type]
                 for group in plumber_table.cells_to_tables(cells)]
 
     def outside_bbox(self, bbox: tuple[float, ...]) -> FastPage:
