@@ -166,6 +166,28 @@ def test_cell_text_is_pdfplumbers_extract_text() -> None:
         assert cell_text(chars) == extract_text(chars), chars
 
 
+def test_text_lines_are_pdfplumbers() -> None:
+    """The fast path's text lines (text, box and characters) are those pdfplumber's
+    textmap gives for the same characters."""
+    import random
+
+    from pdfplumber.utils.text import chars_to_textmap
+
+    from reportkit.extract.readers.pdf_lattice import text_lines
+
+    rng = random.Random(13)
+    bbox = (0.0, 0.0, 595.0, 842.0)
+    multi = 0
+    for n in [1, 2, 5, 12, 30, 60] * 50:
+        chars = _random_chars(rng, n)
+        theirs = chars_to_textmap(chars, layout_bbox=bbox, layout_width=595.0,
+                                  layout_height=842.0).extract_text_lines(strip=True,
+                                                                          return_chars=True)
+        assert text_lines(chars, bbox) == theirs
+        multi += len(theirs) > 1
+    assert multi > 100
+
+
 @pytest.mark.parametrize("name", REAL_PDFS)
 def test_fast_table_cells_are_pdfplumbers(name: str) -> None:
     """Each table the fast path finds gives the cell texts ``pdfplumber.table.Table``

@@ -22,7 +22,6 @@ from typing import Any
 
 from pdfplumber import table as plumber_table
 from pdfplumber import utils as plumber_utils
-from pdfplumber.utils.text import chars_to_textmap
 
 from reportkit.extract.readers import pdf_lattice as lattice
 
@@ -73,10 +72,7 @@ class FastPage:
     def extract_text_lines(self, strip: bool = True,
                            return_chars: bool = True) -> list[dict[str, Any]]:
         """Text lines as ``pdfplumber.Page.extract_text_lines`` gives them."""
-        width, height = self.bbox[2] - self.bbox[0], self.bbox[3] - self.bbox[1]
-        textmap = chars_to_textmap(self.chars, layout_bbox=self.bbox, layout_width=width,
-                                   layout_height=height)
-        return textmap.extract_text_lines(strip=strip, return_chars=return_chars)
+        return lattice.text_lines(self.chars, self.bbox, strip, return_chars)
 
     def close(self) -> None:
         """Nothing to free (the pdfium page is closed when read)."""

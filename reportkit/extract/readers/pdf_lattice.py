@@ -118,42 +118,65 @@ def _clusters(items: list[Any], keys: list[float], tolerance: float) -> list[lis
     return [x for x in out if x]
 
 
-def cell_text(chars: list[dict[str, Any]]) -> str:
-    """``pdfplumber.utils.extract_text(chars)`` with its defaults, for upright
-    characters: lines clustered by top, words split at spaces and at gaps wider than the
-    tolerance, words joined by a space and lines by a newline."""
-    if not all(c["upright"] is True for c in chars):
-        return str(plumber_utils.extract_text(chars))
-    tol = plumber_utils.DEFAULT_X_TOLERANCE
-    ligatures = plumber_utils.text.LIGATURES
-    words: list[tuple[str, float]] = []  # text, top
-    for line in _clusters(chars, [c["top"] for c in chars], plumber_utils.DEFAULT_Y_TOLERANCE):
+def _words(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The characters of each word, as ``pdfplumber.utils.text.WordExtractor`` (with
+    its defaults) groups upright characters: lines clustered by top, each read left to
+    right, a word ending at a space or a gap wider than the tolerance."""
+    tol, ytol = plumber_utils.DEFAULT_X_TOLERANCE, plumber_utils.DEFAULT_Y_TOLERANCE
+    words: list[list[dict[str, Any]]] = []
+    for line in _clusters(chars, [c["top"] for c in chars], ytol):
         line.sort(key=lambda c: c["x0"])
         word: list[dict[str, Any]] = []
         for c in line:
             text = c["text"]
             if text.isspace() or text == "":
                 if word:
-                    words.append(_word(word, ligatures))
-                word = [c] if text == "" else []
+                    words.append(word)
+                word = []
                 if text == "":  # pdfplumber splits at "" (in its empty punctuation)
-                    words.append(_word(word, ligatures))
-                    word = []
+                    words.append([c])
             elif word and (c["x0"] < word[-1]["x0"] or c["x0"] > word[-1]["x1"] + tol
-                           or abs(c["top"] - word[-1]["top"]) > plumber_utils.DEFAULT_Y_TOLERANCE):
-                words.append(_word(word, ligatures))
+                           or abs(c["top"] - word[-1]["top"]) > ytol):
+                words.append(word)
                 word = [c]
             else:
                 word.append(c)
         if word:
-            words.append(_word(word, ligatures))
+            words.append(word)
+    return words
+
+
+def _upright(chars: list[dict[str, Any]]) -> bool:
+    return all(c["upright"] is True for c in chars)
+
+
+def cell_text(chars: list[dict[str, Any]]) -> str:
+    """``pdfplumber.utils.extract_text(chars)`` with its defaults, for upright
+    characters: words joined by a space, lines (words clustered by top) by a newline."""
+    if not _upright(chars):
+        return str(plumber_utils.extract_text(chars))
+    ligatures = plumber_utils.text.LIGATURES
+    words = [("".join(ligatures.get(c["text"], c["text"]) for c in w), min(c["top"] for c in w))
+             for w in _words(chars)]
     lines = _clusters(words, [w[1] for w in words], plumber_utils.DEFAULT_Y_TOLERANCE)
     return "\n".join(" ".join(w[0] for w in line) for line in lines)
 
 
-def _word(chars: list[dict[str, Any]], ligatures: dict[str, str]) -> tuple[str, float]:
-    return "".join(ligatures.get(c["text"], c["text"]) for c in chars), min(
-        c["top"] for c in chars)
+def text_lines(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float],
+               strip: bool = True, return_chars: bool = True) -> list[dict[str, Any]]:
+    """``pdfplumber.Page.extract_text_lines`` of these characters: the words grouped here,
+    laid out and searched by pdfplumber's own ``WordMap``/``TextMap``."""
+    from pdfplumber.utils.text import WordMap, chars_to_textmap
+
+    width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
+    if not _upright(chars):
+        textmap = chars_to_textmap(chars, layout_bbox=bbox, layout_width=width,
+                                   layout_height=height)
+    else:  # to_textmap reads a word's top only (not laid out)
+        wordmap = WordMap([({"top": min(c["top"] for c in w)}, w) for w in _words(chars)])
+        textmap = wordmap.to_textmap(layout_bbox=bbox, layout_width=width,
+                                     layout_height=height, presorted=True)
+    return textmap.extract_text_lines(strip=strip, return_chars=return_chars)
 
 
 #: An edge as the table finder needs it: orientation, x0, top, x1, bottom, and its length
