@@ -270,6 +270,14 @@ class _Calls:
         self.descent = bind(raw.FPDFFont_GetDescent, num, ptr, ctypes.c_float, ptr)
         self.glyph_width = bind(raw.FPDFFont_GetGlyphWidth, num, ptr, ctypes.c_uint,
                                 ctypes.c_float, ptr)
+        self.loose_box = bind(raw.FPDFText_GetLooseCharBox, num, ptr, num, ptr)
+        # out-parameters, made once (a process reads one page at a time)
+        self.fsize_buffer, self.descent_buffer = ctypes.c_float(), ctypes.c_float()
+        self.matrix_buffer, self.rect_buffer = raw.FS_MATRIX(), raw.FS_RECTF()
+        self.at_fsize = ctypes.addressof(self.fsize_buffer)
+        self.at_descent = ctypes.addressof(self.descent_buffer)
+        self.at_matrix = ctypes.addressof(self.matrix_buffer)
+        self.at_rect = ctypes.addressof(self.rect_buffer)
 
 
 def _calls() -> _Calls:
@@ -308,45 +316,53 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
     address = ctypes.cast(tp, ctypes.c_void_p).value
     n = raw.FPDFText_CountChars(tp)
     text = _page_text(tp, n, calls)
-    rect = raw.FS_RECTF()
     ox, oy, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
     at_x, at_y = ctypes.addressof(ox), ctypes.addressof(oy)
-    objects: dict[int, tuple[int, float, float, float]] = {}  # text object → its font …
-    widths: dict[tuple[int, float, float, int], float] = {}
-    vertical: dict[int, bool] = {}
+    # text object → its font, size, scale, descent, vertical writing, glyph advances
+    objects: dict[int, tuple[int, float, float, float, bool, dict[int, float]]] = {}
+    advances: dict[tuple[int, float, float], dict[int, float]] = {}  # per font and size
+    descents: dict[tuple[int, float], float] = {}
+    rect, loose_box, at_rect = calls.rect_buffer, calls.loose_box, calls.at_rect
     chars: list[dict[str, Any]] = []
     text_object, unicode_error, origin = calls.text_object, calls.unicode_error, calls.origin
-    glyph_width, at_width = calls.glyph_width, ctypes.addressof(width)
+    generated, glyph_width, at_width = calls.generated, calls.glyph_width, ctypes.addressof(width)
+    last = -1
+    font, fsize, xscale, descent, vertical, widths, size = 0, 0.0, 0.0, 0.0, False, {}, 0.0
     for i in range(n):
         ch = text[i]
-        if (ch <= " " or ch.isspace()) and calls.generated(address, i):
+        if (ch <= " " or ch.isspace()) and generated(address, i):
             continue  # pdfium generates spaces and line breaks only
         if unicode_error(address, i):
             raise Unsupported("a glyph without a Unicode mapping")
         key = text_object(address, i) or 0
-        info = objects.get(key)
-        if info is None:
-            info = objects[key] = _text_object(key)
-        font, fsize, xscale, descent = info
+        if key != last:  # a text object's characters mostly come together
+            info = objects.get(key)
+            if info is None:
+                font, fsize, xscale, descent = _text_object(key, descents)
+                # pdfium boxes vertical writing in text space (judged on its first char)
+                loose_box(address, i, at_rect)
+                vertical = rect.top - rect.bottom > 2.5 * (fsize * xscale)
+                widths = advances.setdefault((font, fsize, xscale), {})
+                info = objects[key] = (font, fsize, xscale, descent, vertical, widths)
+            font, fsize, xscale, descent, vertical, widths = info
+            size = round(fsize * xscale, _CHAR_DECIMALS)
+            last = key
         code = ord(ch)
-        wkey = (font, fsize, xscale, code)  # the same font's glyphs: widths once
-        advance = widths.get(wkey)
-        if advance is None:
+        advance = widths.get(code)
+        if advance is None:  # the same font's glyphs: widths once
             ok = glyph_width(font, code, fsize, at_width)
-            advance = widths[wkey] = width.value * xscale if ok else -1.0
+            advance = widths[code] = width.value * xscale if ok else -1.0
         origin(address, i, at_x, at_y)
-        x0, y0, size = ox.value, oy.value + descent, fsize * xscale
-        if vertical.get(key) is None:  # pdfium boxes vertical writing in text space
-            raw.FPDFText_GetLooseCharBox(tp, i, rect)
-            vertical[key] = rect.top - rect.bottom > 2.5 * size
-        if vertical[key]:  # pdfminer: one em wide, sitting on the origin
-            advance, y0 = size, oy.value
-        elif advance < 0:  # no width for this character: its box in the text page
-            raw.FPDFText_GetLooseCharBox(tp, i, rect)
-            advance = rect.right - x0
-        size = round(size, _CHAR_DECIMALS)  # as _char, inline
+        x0 = ox.value
+        if vertical:  # pdfminer: one em wide, sitting on the origin
+            advance, y0 = fsize * xscale, oy.value
+        else:
+            y0 = oy.value + descent
+            if advance < 0:  # no width for this character: its box in the text page
+                loose_box(address, i, at_rect)
+                advance = rect.right - x0
         x1, x0 = round(x0 + advance, _CHAR_DECIMALS), round(x0, _CHAR_DECIMALS)
-        bottom = round(height - y0, _CHAR_DECIMALS)
+        bottom = round(height - y0, _CHAR_DECIMALS)  # as _char, inline
         top = bottom - size
         chars.append({"object_type": "char", "text": ch, "x0": x0, "x1": x1, "top": top,
                       "bottom": bottom, "doctop": doctop + top, "y0": height - bottom,
@@ -355,24 +371,29 @@ def _chars(textpage: Any, height: float, doctop: float) -> tuple[list[dict[str, 
     return chars, set(objects)
 
 
-def _text_object(obj: Any) -> tuple[int, float, float, float]:
+def _text_object(obj: Any, descents: dict[tuple[int, float], float] | None = None,
+                 ) -> tuple[int, float, float, float]:
     """A text object's font (its address), font size, scale to the page and descent on
-    the page; ``obj`` is the object or its address."""
-    import pypdfium2.raw as raw
-
+    the page; ``obj`` is the object or its address; ``descents`` caches the descent of a
+    font at a size."""
     calls = _calls()
     if not isinstance(obj, int):
         obj = ctypes.cast(obj, ctypes.c_void_p).value or 0
-    fsize, descent, matrix = ctypes.c_float(), ctypes.c_float(), raw.FS_MATRIX()
-    if not (calls.font_size(obj, ctypes.addressof(fsize))
-            and calls.matrix(obj, ctypes.addressof(matrix))):
+    fsize, matrix = calls.fsize_buffer, calls.matrix_buffer
+    if not (calls.font_size(obj, calls.at_fsize) and calls.matrix(obj, calls.at_matrix)):
         raise Unsupported("a character without its text object")
     if matrix.b or matrix.c or matrix.a <= 0 or matrix.a != matrix.d:
         raise Unsupported("rotated, mirrored or stretched text")
     font = calls.font(obj)
-    if not font or not calls.descent(font, fsize.value * matrix.d, ctypes.addressof(descent)):
-        raise Unsupported("a font without metrics")
-    return font, fsize.value, matrix.a, descent.value
+    size = fsize.value * matrix.d
+    descent = descents.get((font, size)) if (descents is not None and font) else None
+    if descent is None:
+        if not font or not calls.descent(font, size, calls.at_descent):
+            raise Unsupported("a font without metrics")
+        descent = calls.descent_buffer.value
+        if descents is not None:
+            descents[(font, size)] = descent
+    return font, fsize.value, matrix.a, descent
 
 
 def _char(text: str, x0: float, x1: float, y0: float, size: float, height: float,
