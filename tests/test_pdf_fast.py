@@ -318,3 +318,33 @@ def test_lattice_is_pdfplumbers_table_finder() -> None:
         assert cells == plumber_table.intersections_to_cells(their_points)
         cells_found += len(cells)
     assert cells_found > 50
+
+
+def test_no_break_space_pdfminer_does_not_map_is_left_out() -> None:
+    """A no-break space in a CJK font that is not embedded: pdfium shows it and advances,
+    pdfminer's CMap has no code for it and shows nothing. On a page where pdfium drops no
+    text, the fast path still reads such a page against its content stream and gives
+    pdfplumber's characters, box for box."""
+    import pdfplumber
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595.0, 842.0))
+    c.setFont("STSong-Light", 10)
+    c.drawString(50, 700, "\xa019 项目")
+    c.drawString(50, 680, "合计\xa0\xa012")
+    c.drawString(50, 660, "其他 3")
+    c.showPage()
+    c.save()
+    data = buf.getvalue()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        theirs = pdf.pages[0].chars
+        assert "".join(ch["text"] for ch in theirs) == "19 项目合计12其他 3"
+        fast = FastPages(data).page(0, pdf.pages[0].page_obj)
+    assert fast is not None
+    assert [ch["text"] for ch in fast.chars] == [ch["text"] for ch in theirs]
+    assert all(abs(a[k] - b[k]) < 1e-3 for a, b in zip(fast.chars, theirs, strict=True)
+               for k in _BOX)
+    without = FastPages(data).page(0)  # without the content stream: pdfium's own reading
+    assert without is not None and "\xa0" in "".join(ch["text"] for ch in without.chars)

@@ -2,11 +2,15 @@
 
 pdfplumber re-parses every page in pure Python (pdfminer); that parse is nearly all of a
 PDF's cost. Here pdfium reads each page: its characters with their boxes and its path
-objects (lines and rectangles, the rules of a table). The geometry is then pdfplumber's own:
-its rules are snapped and joined, intersected into cells and grouped into tables by
-``pdfplumber.table``, and text lines are built by ``pdfplumber.utils.text`` — so merged
-cells, page breaks and wrapped lines come out exactly as on the pdfplumber path, at the
-speed of the text layer.
+objects (lines and rectangles, the rules of a table). The geometry is then pdfplumber's,
+computed faster in :mod:`reportkit.extract.readers.pdf_lattice` (rules snapped and joined,
+intersected into cells, grouped into tables by ``pdfplumber.table``; text lines laid out by
+``pdfplumber.utils.text``) — so merged cells, page breaks and wrapped lines come out
+exactly as on the pdfplumber path, at the speed of the text layer.
+
+Text pdfium's text page leaves out (a lone character whose glyph the substitute font
+lacks) and no-break spaces pdfminer's CMap does not map are read against the page's
+content stream (:mod:`reportkit.extract.readers.pdf_stream`), given the pdfminer page.
 
 A :class:`FastPage` offers what :func:`reportkit.readers.pdf.read_page` uses of a pdfplumber
 page (``chars``, ``find_tables``, ``outside_bbox``, ``extract_text_lines``). Where pdfium
@@ -101,9 +105,13 @@ def read_fast_page(doc: Any, index: int, doctop: float, source: Any = None,
         height = bbox[3]
         drawn, edges = _objects(page, height, doctop)
         chars, seen = _page_chars(page, height, doctop)
-        if any(obj not in seen for obj in drawn):
-            if source is None:
-                raise Unsupported("text objects pdfium's text page leaves out")
+        dropped = any(obj not in seen for obj in drawn)
+        if dropped and source is None:
+            raise Unsupported("text objects pdfium's text page leaves out")
+        if dropped or (source is not None and any(
+                c["text"] != " " and c["text"].isspace() for c in chars)):
+            # a space other than U+0020 (a no-break space) may be one pdfminer's CMap
+            # does not map: read against the content stream, as where text is dropped
             chars += _dropped_chars(page, drawn, chars, source, fonts, height, doctop)
             order = {obj: k for k, obj in enumerate(drawn)}
             chars.sort(key=lambda c: order[c["_obj"]])  # content order, as pdfminer's
@@ -186,20 +194,22 @@ def _dropped_chars(page: Any, drawn: list[int], chars: list[dict[str, Any]], sou
 def _undrawn_spaces(read: list[dict[str, Any]], text: str, strings: int) -> set[int]:
     """pdfium shows a space the font's CMap does not map (a no-break space in a CJK
     font) where pdfminer shows nothing and does not advance: drop those characters and
-    move the ones after them back by their advance. The ids of the dropped ones."""
-    kept = [c for c in read if not c["text"].isspace()]
-    if strings != 1 or any(ch.isspace() for ch in text) or "".join(
-            c["text"] for c in kept) != text:
+    move the ones after them back by their advance. The ids of the dropped ones. Only
+    spaces pdfminer shows none of are dropped, and the rest must then be its text."""
+    unmapped = {c["text"] for c in read if c["text"].isspace() and c["text"] not in text}
+    gone = [c["text"] in unmapped for c in read]
+    if strings != 1 or not unmapped or "".join(
+            c["text"] for c, g in zip(read, gone, strict=True) if not g) != text:
         raise Unsupported("the content stream read otherwise than pdfium reads it")
     shift = 0.0
     for k, c in enumerate(read):
-        if c["text"].isspace():
+        if gone[k]:
             if k + 1 < len(read):
                 shift += read[k + 1]["x0"] - c["x0"]
         elif shift:
             c["x0"] = round(c["x0"] - shift, _CHAR_DECIMALS)
             c["x1"] = round(c["x1"] - shift, _CHAR_DECIMALS)
-    return {id(c) for c in read if c["text"].isspace()}
+    return {id(c) for c, g in zip(read, gone, strict=True) if g}
 
 
 def _pdfminer_font(fonts: Any, specs: dict[str, Any], name: bytes) -> Any:
