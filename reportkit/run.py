@@ -309,11 +309,20 @@ def run(config_path: str | None = None, options: RunOptions | None = None) -> in
     if problem:
         print(f"reportkit run: {problem}", file=sys.stderr)
         return _exit(2, ["the selection matches no report (closest names above)"])
-    from reportkit.corpus.workbook import write_workbook  # issue 12: the data for Excel
+    if slug:  # the workbook is the whole corpus's: an unfiltered run writes it
+        print("reportkit run: the workbook (the whole corpus) is not rewritten for a "
+              "selection: `reportkit run` alone or `reportkit export --xlsx FILE` writes it",
+              file=sys.stderr)
+    else:
+        from reportkit.corpus.workbook import write_workbook  # issue 12: data for Excel
 
-    book = write_workbook(steps.processed, steps.figures.parent / "reportkit.xlsx")
-    print(f"reportkit run: wrote {book} (the whole processed corpus, one row per report)",
-          file=sys.stderr)
+        try:
+            book = write_workbook(steps.processed, steps.figures.parent / "reportkit.xlsx")
+            print(f"reportkit run: wrote {book} (the whole processed corpus, one row per "
+                  "report)", file=sys.stderr)
+        except (OSError, ValueError) as exc:
+            print(f"reportkit run: workbook not written: {exc}", file=sys.stderr)
+            why.append("the workbook was not written (see above)")
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
