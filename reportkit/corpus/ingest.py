@@ -288,7 +288,7 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
         except BaseException:
             sink.abort()
             if store is not None:
-                store.close()
+                store.discard()
             raise
         finally:
             staging.close()
