@@ -43,7 +43,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -99,6 +99,22 @@ def entry_key(sha256: str, overrides: dict[str, Any] | None) -> str:
     return f"{sha256}:{hashlib.sha256(extra.encode()).hexdigest()[:16]}"
 
 
+class FileStat(NamedTuple):
+    """What a run needs of a file's ``os.stat_result`` (a tenth of its size: a corpus has
+    many files)."""
+
+    st_mode: int
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        """The fields of ``st`` a run reads."""
+        return cls(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 @dataclass(slots=True)
 class Item:
     """One input file and how its report will be had."""
@@ -107,7 +123,7 @@ class Item:
     name: str  # the path as the system gives it, to open
     shown: str  # the path as written in the outputs (see safe_name)
     overrides: dict[str, Any] | None
-    stat: os.stat_result | None = None
+    stat: FileStat | os.stat_result | None = None
     key: str | None = None  # cache key, once the content hash is known
     entry: Entry | None = None  # a cached parse
     fixed: Any = None  # a Report decided without reading (not a regular file, too big)
@@ -306,7 +322,7 @@ class ParseCache:
             source.close()
         self._sources = None
 
-    def known_sha(self, path: str, st: os.stat_result) -> str | None:
+    def known_sha(self, path: str, st: FileStat | os.stat_result) -> str | None:
         """The SHA-256 recorded for ``path`` if its size, mtime, ctime and inode are
         unchanged."""
         known = self.stats.get(path)
@@ -314,7 +330,7 @@ class ParseCache:
             return known[4]
         return None
 
-    def remember_stat(self, path: str, st: os.stat_result, sha256: str) -> None:
+    def remember_stat(self, path: str, st: FileStat | os.stat_result, sha256: str) -> None:
         """Record ``path``'s hash for its current stat (unless just modified or changed:
         a change within the file system's timestamp resolution would go unseen)."""
         if max(st.st_mtime_ns, st.st_ctime_ns) >= (time.time() - RACY_SECONDS) * 1e9:
@@ -417,7 +433,7 @@ class ParseCache:
             pass  # not there, or holding files that are not the cache's
 
 
-def _stat_key(st: os.stat_result) -> list[int]:
+def _stat_key(st: FileStat | os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 

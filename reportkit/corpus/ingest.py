@@ -27,7 +27,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from reportkit.corpus import manifest
-from reportkit.corpus.cache import CacheError, Item, Meta, ParseCache, Piece
+from reportkit.corpus.cache import CacheError, FileStat, Item, Meta, ParseCache, Piece
 from reportkit.corpus.files import (
     DEFAULT_MAX_SIZE_MB,
     UsageError,
@@ -74,11 +74,13 @@ def _stat_items(files: list[Path], overrides: dict[Path, dict[str, Any]],
     items: list[Item] = []
     folders: dict[Path, Path] = {}
     for path in files:
-        item = Item(path, str(path), safe_name(path),
+        name, shown = str(path), safe_name(path)
+        item = Item(path, name, name if shown == name else shown,  # one string, usually
                     overrides.get(resolve(path, folders)) if overrides else None)
         items.append(item)
         try:
-            st = item.stat = path.stat()
+            st = path.stat()
+            item.stat = FileStat.of(st)
         except OSError:
             continue  # the worker reports why it cannot be read
         if not stat.S_ISREG(st.st_mode):
