@@ -315,7 +315,8 @@ def _curve_row(n: int, point: dict[str, Any]) -> dict[str, Any]:
         if step in point:
             m = point[step]
             row[step] = {"seconds": m["seconds"], "exit": m["exit"],
-                         "max_rss_mb": m["max_rss_mb"], "peak_pss_mb": m["peak_pss_mb"]}
+                         "max_rss_mb": m["max_rss_mb"], "peak_pss_mb": m["peak_pss_mb"],
+                         "cpu_seconds": m["cpu_seconds"], "load_before": m["load_before"]}
             if step == "ingest":
                 row[step]["reports_per_s"] = round(n / m["seconds"])
     return row
@@ -323,15 +324,16 @@ def _curve_row(n: int, point: dict[str, Any]) -> dict[str, Any]:
 
 def curve_table(points: dict[str, Any]) -> str:
     """The README's cost-curve table from the results."""
-    rows = ["| reports | ingest | reports/s | ingest: largest process (max RSS) | ingest: "
-            "tree PSS | notebooks | notebooks: largest process (max RSS) |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    rows = ["| reports | ingest | reports/s | CPU s (all processes) | load before | ingest: "
+            "largest process (max RSS) | ingest: tree PSS | notebooks | notebooks: largest "
+            "process (max RSS) |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, point in points.items():
         row = _curve_row(int(n), point)
         ing, nb = row.get("ingest"), row.get("notebooks")
         rows.append(f"| {int(n):,} | " + (
-            f"{ing['seconds']} s | **{ing['reports_per_s']:,}** | **{ing['max_rss_mb']} MB** | "
-            f"{ing['peak_pss_mb']} MB" if ing else "— | — | — | —") + " | " + (
+            f"{ing['seconds']} s | **{ing['reports_per_s']:,}** | {ing['cpu_seconds']} | "
+            f"{ing['load_before']} | **{ing['max_rss_mb']} MB** | {ing['peak_pss_mb']} MB"
+            if ing else "— | — | — | — | — | —") + " | " + (
             f"{nb['seconds']} s (exit {nb['exit']}) | {nb['max_rss_mb']} MB" if nb else "— | —")
             + " |")
     return "\n".join(rows)

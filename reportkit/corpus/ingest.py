@@ -9,7 +9,10 @@ overrides what the text says for the files it names.
 At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
 back each chunk as compact Arrow batches, which the parent streams, in file order, into
 Parquet row groups and CSV (:class:`reportkit.corpus.store.CorpusWriter`), so the corpus is never
-held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.corpus.cache`)
+held in memory whole; what must be remembered of every report until the end (its row of
+``reports``, the first path of each content, the figures the cross-year checks compare) is
+kept on disk (:mod:`reportkit.corpus.staging`), and the cross-year checks are one pass over
+it after the last file. With an output folder, a content-hash cache (:mod:`reportkit.corpus.cache`)
 means a re-run parses only new or changed files, and writes nothing when nothing changed;
 its result is the same as a clean run's.
 """
