@@ -410,3 +410,26 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
     assert (out / "cache" / "index.json").read_bytes() == index
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
+
+
+def _logged(chunk: list[str]) -> list[str]:
+    """A chunk's work: its tasks noted in the log file each names (a worker's record)."""
+    for task in chunk:
+        with open(task.split("|")[0], "a", encoding="utf-8") as fh:
+            fh.write(task + "\n")
+    return chunk
+
+
+def test_the_pool_is_handed_a_few_chunks_ahead_not_all(tmp_path: Path) -> None:
+    """A caller that has not taken a result yet is not sent more: workers parse at most
+    ``AHEAD_PER_JOB`` chunks per worker ahead of it (results do not pile up in memory)."""
+    from reportkit.corpus import workers
+
+    log = tmp_path / "log"
+    chunks = [[f"{log}|{i}"] for i in range(40)]
+    results = workers.robust_map(_logged, chunks, 1, workers.Limits(), lambda t, why: [])
+    assert next(results) == chunks[0]
+    time.sleep(1.0)  # time enough for a worker to do everything it was given
+    started = len(log.read_text(encoding="utf-8").splitlines())
+    assert 1 + workers.AHEAD_PER_JOB <= started <= 2 + workers.AHEAD_PER_JOB
+    assert list(results) == chunks[1:]  # and the rest, in order, as they are asked for
