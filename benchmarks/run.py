@@ -458,7 +458,8 @@ def main() -> int:
                                  args.seed)
     (work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(json.dumps(results["machine"]))
-    print(table(results, args.n))
+    if only - {"curve"}:
+        print(table(results, args.n))
     if "curve" in results:
         print(curve_table(results["curve"]))
     print(f"(details: {work / 'results.json'})")

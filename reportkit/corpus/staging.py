@@ -33,7 +33,7 @@ from reportkit.extract.checks import CheckResult, YearEntry, check_across_years
 from reportkit.schema.frames import REPORT_COLUMNS
 
 #: Rows of ``reports`` per frame read back (and per Parquet row group written).
-FRAME_ROWS = 65_536
+FRAME_ROWS = 16_384
 _PENDING_ROWS = 4_096  # report rows inserted together
 #: The dtype pandas gives a column of text (so a frame of a column's missing rows only
 #: gets the dtype the other frames give it).

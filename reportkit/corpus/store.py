@@ -223,7 +223,7 @@ class CorpusWriter:
     exception aborts)."""
 
     #: the rows of ``reports`` it takes per frame (and writes per Parquet row group)
-    frame_rows: int | None = 65_536
+    frame_rows: int | None = 16_384
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out = Path(out_dir)
