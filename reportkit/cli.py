@@ -1,5 +1,7 @@
-"""The ``reportkit`` command: ``ingest`` a folder of reports, ``run`` the whole workbook,
-``brief``: a Word briefing from the charts."""
+"""reportkit: China's 政府信息公开工作年度报告 (open government information annual
+reports) as checked data, charts and a Word briefing. `run` does the whole job; `ingest`
+only parses; `export` writes the data as an Excel workbook; `brief` writes a briefing;
+`charts` lists the charts."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from reportkit import __version__
 from reportkit.corpus.ingest import (
     DEFAULT_MAX_SIZE_MB,
     UsageError,
@@ -42,12 +45,94 @@ def _positive(kind: type, what: str) -> Callable[[str], float | int]:
     return convert
 
 
+_EXAMPLES = {
+    "top": """examples:
+  reportkit run                                  ingest data/raw, run the notebooks, write
+                                                 the charts and outputs/briefing.docx
+  reportkit run --agencies 密云区 --years 2021    the same for one body and year, into
+                                                 outputs/密云区_2021/
+  reportkit ingest data/raw --out data/processed only parse the reports (Parquet + CSV)
+  reportkit export --xlsx corpus.xlsx            the parsed data as one Excel workbook
+  reportkit charts                               the charts a run draws
+  reportkit brief --charts not_held_share        a briefing of chosen charts
+
+every command: reportkit COMMAND --help (docs/ has the details)""",
+    "ingest": """examples:
+  reportkit ingest data/raw --out data/processed
+  reportkit ingest ~/Downloads/reports --out data/processed --ignore '*.xlsx' --jobs 2
+  reportkit ingest a.pdf b.html --out /tmp/two --quiet
+
+exit code: 0 every file read (ok, partial, or skipped as no report); 1 some file failed;
+2 a usage mistake""",
+    "run": """examples:
+  reportkit run                                   everything, on data/raw
+  reportkit run --agencies 密云区 --years 2021     one body, one year: outputs/密云区_2021/
+  reportkit run --agencies 密云区,西集镇 --years 2019-2021 --lang en
+  reportkit run --level county --raw ~/reports --out ~/briefings
+  reportkit run --config configs/example.yml      a scheduled run (see docs/analysis.md)
+
+agencies: full or short names (密云区 or 北京市密云区人民政府), comma-separated; a name
+no report holds stops the run at once (exit 2) with the closest names.
+exit code: 0 all ran; 1 a notebook, an input file or the briefing failed (the last line
+says which); 2 a config or selection that cannot be used""",
+    "brief": """examples:
+  reportkit brief
+  reportkit brief --agencies 密云区 --years 2021 --out outputs/密云区.docx
+  reportkit brief --charts outcome_group_frequencies,not_held_share --lang en
+
+charts (--charts):
+{charts}""",
+    "export": """examples:
+  reportkit export --xlsx outputs/reportkit.xlsx
+  reportkit export --xlsx corpus.xlsx --processed data/processed --long-csv
+
+exit code: 0 written; 2 nothing asked for, or the folder holds no corpus""",
+    "charts": """examples:
+  reportkit charts
+  reportkit brief --charts not_held_share,review_litigation_rates""",
+}
+
+
+def _chart_list(lang: str = "zh") -> str:
+    """Every registered chart: name, topic and title, one a line."""
+    from reportkit.charts import CHARTS
+
+    width = max(len(n) for n in CHARTS)
+    return "\n".join(f"  {name:<{width}}  {chart.topic:<17} {chart.title(lang)}"
+                      for name, chart in CHARTS.items())
+
+
+def _sub(sub: argparse._SubParsersAction, name: str, summary: str, description: str,
+         examples: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=summary, description=description, epilog=examples,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _selection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--agencies", metavar="NAMES",
+                   help="comma-separated agency names, full or short (密云区,西集镇)")
+    p.add_argument("--years", metavar="YEARS", help="e.g. 2021, 2020,2021 or 2019-2021")
+    p.add_argument("--level", metavar="LEVEL",
+                   help="province, city, county or township (comma-separated)")
+    p.add_argument("--lang", choices=("zh", "en"), help="language of charts and text "
+                   "(default zh)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="reportkit", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
-    ing = sub.add_parser("ingest", help="parse report files into Parquet/CSV")
+    p = _Parser(prog="reportkit", description=__doc__, epilog=_EXAMPLES["top"],
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"reportkit {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    ing = _sub(sub, "ingest", "parse report files into Parquet/CSV",
+               "Parse every report file under PATHS (text, Markdown, web pages, .docx, .doc, "
+               "PDF; by content, not by name) into values, reports and checks (Parquet + "
+               "Excel-safe CSV) in OUT. Every file gets a row: pictures, spreadsheets and "
+               "archives are 'skipped'. A re-run parses only new or changed files.",
+               _EXAMPLES["ingest"])
     ing.add_argument("paths", nargs="+", help="report files or folders (searched recursively)")
     ing.add_argument("--out", required=True, help="output folder, e.g. data/processed")
+    ing.add_argument("--ignore", action="append", default=[], metavar="GLOB",
+                     help="leave out files matching GLOB (by name or path; repeatable)")
     ing.add_argument("--max-size-mb", type=_positive(float, "a size in MB above 0"),
                      default=DEFAULT_MAX_SIZE_MB,
                      help=f"skip larger files as failed (default {DEFAULT_MAX_SIZE_MB:g})")
@@ -64,29 +149,80 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (and keep no cache in OUT/cache)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
-    run = sub.add_parser("run", help="ingest data/raw, then execute every notebook")
-    run.add_argument("--config", help="YAML config for scheduled runs")
-    brief = sub.add_parser("brief", help="build a Word briefing from the charts (docs/brief.md)")
+    ing.add_argument("--long-csv", action="store_true",
+                     help="also values_long.csv: one row per report and cell (values.csv "
+                     "has one row per report)")
+    exp = _sub(sub, "export", "the processed data as an Excel workbook (.xlsx)",
+               "Write the processed corpus (what `reportkit ingest` wrote) as one Excel\n"
+               "workbook. Sheets: 'values', one row per report and one column per cell of\n"
+               "the form (row 1 the Chinese name, row 2 the key table.row.column; a blank\n"
+               "cell where a report gives no figure, never 0); 'reports'; 'checks' (counts\n"
+               "per check, then the failed rows); 'codebook' (each key's labels, unit,\n"
+               "templates); 'about'. A sheet that would pass Excel's 1,048,576 rows goes on\n"
+               "in 'values (2)' etc., and 'about' says so. Streamed: memory stays flat.",
+               _EXAMPLES["export"])
+    exp.add_argument("--xlsx", metavar="FILE", help="the workbook to write, e.g. corpus.xlsx")
+    exp.add_argument("--processed", metavar="DIR", default=PROCESSED_DIR,
+                     help=f"processed folder (default {PROCESSED_DIR})")
+    exp.add_argument("--long-csv", action="store_true",
+                     help="also DIR/values_long.csv: one row per report and cell")
+    run = _sub(sub, "run", "ingest, run every notebook, write charts and the briefing",
+               "The whole job: ingest the raw reports (default data/raw) into data/processed, "
+               "check the selection, execute every notebook (papermill) into "
+               "<out>/notebooks with its charts in <out>/figures, then write "
+               "<out>/briefing.docx. A selection (--agencies, --years, --level) writes into "
+               "its own folder <out>/<selection>/ and never touches the all-agency outputs. "
+               "Relative paths of the defaults are read from the project root, whatever the "
+               "current folder.", _EXAMPLES["run"])
+    _selection_options(run)
+    run.add_argument("--raw", action="append", metavar="DIR",
+                     help="report folder(s) or files to ingest (default data/raw; repeatable)")
+    run.add_argument("--out", metavar="DIR", help="outputs folder (default outputs)")
+    run.add_argument("--ignore", action="append", default=[], metavar="GLOB",
+                     help="leave out input files matching GLOB (repeatable)")
+    run.add_argument("--config", metavar="FILE",
+                     help="YAML config for scheduled runs (configs/example.yml); the options "
+                     "above override it")
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+    brief = _sub(sub, "brief", "build a Word briefing from the charts (docs/brief.md)",
+                 "Write a Word briefing (key findings, one section per question, the charts "
+                 "with their numbers, data quality, the source reports) from the processed "
+                 "data; the charts go beside it as PNG/SVG/CSV.",
+                 _EXAMPLES["brief"].replace("{charts}", _chart_list()))
     brief.add_argument("--config", help="YAML config (its inputs: and brief: sections)")
     brief.add_argument("--processed", help=f"processed folder (default {PROCESSED_DIR})")
     brief.add_argument("--out", help="the .docx to write (default outputs/briefing.docx)")
-    brief.add_argument("--charts", help="comma-separated chart names (default all)")
-    brief.add_argument("--agencies", help="comma-separated agency names, full or short")
-    brief.add_argument("--years", help="comma-separated years, e.g. 2021")
-    brief.add_argument("--lang", choices=("zh", "en"), help="language (default zh)")
+    brief.add_argument("--charts", help="comma-separated chart names (default all; see below)")
+    _selection_options(brief)
+    _sub(sub, "charts", "list the charts a run draws and a briefing can hold",
+         "Every registered chart: its name (for brief --charts), the notebook it appears in, "
+         "and its title.", _EXAMPLES["charts"])
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point. Exit 0: every file ok or partial; 1: some file failed; 2: usage."""
-    args = _parser().parse_args(argv)
+    """Entry point. Exit 0: every file ok, partial or skipped; 1: some file failed; 2:
+    usage. ``reportkit`` alone prints the help."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     if args.command == "ingest":
         return _ingest(args)
     if args.command == "brief":
         return _brief(args)
-    from reportkit.run import run
+    if args.command == "export":
+        return _export(args)
+    if args.command == "charts":
+        print(_chart_list())
+        return 0
+    from reportkit.run import RunOptions, run
 
-    return run(args.config)
+    return run(args.config, RunOptions(agencies=args.agencies, years=args.years,
+                                       level=args.level, lang=args.lang, raw=args.raw,
+                                       out=args.out, ignore=tuple(args.ignore),
+                                       quiet=args.quiet))
 
 
 def warn(message: str) -> None:
@@ -99,7 +235,8 @@ def _ingest(args: argparse.Namespace) -> int:
         corpus = ingest_paths(args.paths, args.out, max_size_mb=args.max_size_mb,
                               progress=not args.quiet, jobs=args.jobs,
                               cache=not args.no_cache, force=args.force,
-                              limits=Limits(args.max_memory_mb, args.timeout), warn=warn)
+                              limits=Limits(args.max_memory_mb, args.timeout), warn=warn,
+                              ignore=tuple(args.ignore), long_csv=args.long_csv)
     except UsageError as exc:
         print(f"reportkit ingest: {exc}", file=sys.stderr)
         return 2
@@ -109,8 +246,43 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(corpus), file=sys.stderr)
         print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
-              "(+ .csv)", file=sys.stderr)
+              "(+ .csv; values.csv: one row per report"
+              + (", values_long.csv: one row per cell)" if args.long_csv else ")"),
+              file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    """``reportkit export``: the workbook and/or the long CSV. Exit 0 when written, 2 when
+    nothing was asked for or the folder holds no corpus."""
+    from reportkit.corpus.outdir import OutputError, locked
+    from reportkit.corpus.store import write_long_csv
+    from reportkit.corpus.workbook import export_workbook, sheet_rows
+
+    if not args.xlsx and not args.long_csv:
+        print("reportkit export: give --xlsx FILE and/or --long-csv (see --help)",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.xlsx:
+            book = export_workbook(args.processed, args.xlsx)
+            print(f"reportkit export: wrote {book.path} ({'; '.join(sheet_rows(book))})")
+            for note in book.notes:
+                print(f"  note: {note}")
+        if args.long_csv:
+            if not Path(args.processed, "values.parquet").is_file():
+                raise FileNotFoundError(f"{args.processed}: no values.parquet; run "
+                                        "`reportkit ingest` first")
+            with locked(args.processed):
+                print(f"reportkit export: wrote {write_long_csv(args.processed)}")
+    except (FileNotFoundError, ValueError, OutputError) as exc:
+        print(f"reportkit export: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"reportkit export: {environment_error(exc, args.xlsx or args.processed)}",
+              file=sys.stderr)
+        return 2
+    return 0
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -131,10 +303,10 @@ def _brief(args: argparse.Namespace) -> int:
     try:
         config, base = read_config(args.config)
         brief = settings(config)
-        for key in ("charts", "agencies", "years"):
+        for key in ("charts", "agencies", "years", "level"):
             given = _split(getattr(args, key, None))
             if given is not None:
-                brief[key] = [int(y) for y in given] if key == "years" else given
+                brief[key] = given
         if getattr(args, "lang", None):
             brief["lang"] = args.lang
         choose_charts(brief["charts"])

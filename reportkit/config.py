@@ -48,10 +48,32 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], where: str = "") -> dict
     return out
 
 
+def project_root(start: str | Path | None = None) -> Path:
+    """The project folder: the nearest folder at or above ``start`` (default: the current
+    folder) that holds both ``notebooks/`` and ``data/``, as a clone of reportkit does;
+    else ``start`` itself. Relative paths of the defaults and of the notebooks' parameters
+    are read from here, so a notebook run from ``notebooks/`` (Jupyter, ``papermill
+    --cwd notebooks``) reads the same ``data/processed`` as one run from the root."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "notebooks").is_dir() and (folder / "data").is_dir():
+            return folder
+    return here
+
+
+def project_path(path: str | Path, base: str | Path | None = None) -> Path:
+    """``path`` as an absolute path: as it is when absolute, else under ``base`` (default
+    :func:`project_root`)."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (Path(base) if base else project_root()) / p
+
+
 def read_config(config_path: str | Path | None) -> tuple[dict[str, Any], Path]:
-    """The config merged over :data:`DEFAULTS`, and the folder relative paths start from."""
+    """The config merged over :data:`DEFAULTS`, and the folder relative paths start from:
+    the config's ``base_dir`` (relative to the config file), else the config file's
+    folder; without a config, :func:`project_root`."""
     if config_path is None:
-        return copy.deepcopy(DEFAULTS), Path.cwd()
+        return copy.deepcopy(DEFAULTS), project_root()
     import yaml
 
     path = Path(config_path)
@@ -70,4 +92,5 @@ def read_config(config_path: str | Path | None) -> tuple[dict[str, Any], Path]:
     return config, base
 
 
-__all__ = ["DEFAULTS", "MANAGED_PARAMETERS", "ConfigError", "read_config"]
+__all__ = ["DEFAULTS", "MANAGED_PARAMETERS", "ConfigError", "project_path", "project_root",
+           "read_config"]

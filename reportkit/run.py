@@ -1,4 +1,5 @@
-"""``reportkit run [--config FILE]``: ingest the raw reports, then execute every notebook.
+"""``reportkit run [--config FILE] [--agencies …] [--years …] [--level …] [--lang …]``:
+ingest the raw reports, then execute every notebook, then write the briefing.
 
 1. ``reportkit ingest`` of the raw folder into the processed folder (Parquet + CSV);
 2. every notebook, in order, executed by papermill with the ``python3`` kernel of this
@@ -7,12 +8,19 @@
    ``outputs/figures/``;
 3. a summary of where everything is.
 
-Exit code: 0 when every notebook ran and every input file was read (ok or partial); 1 when
-a notebook failed (the message names it and the cell) or an input file failed (the other
-files are still used); 2 for a config that cannot be used.
+Exit code: 0 when every notebook ran and every input file was read (ok or partial; files
+that are plainly no report, such as pictures, are ``skipped``); 1 when a notebook failed (the
+message names it and the cell) or an input file failed (the other files are still used);
+2 for a config or a selection that cannot be used. The last line says why, when not 0.
+
+A selection (:class:`RunOptions`: agencies, years, level; from the command line or the
+config's ``parameters``) is checked against the corpus before any notebook runs, and a
+filtered run writes into its own folder, ``outputs/<selection>/`` (e.g.
+``outputs/密云区_2021/figures``, ``…/notebooks``, ``…/briefing.docx``), never over the
+all-agency outputs.
 
 Without ``--config`` the defaults (:data:`reportkit.config.DEFAULTS`) apply, with paths
-relative to the current folder (the project root for ``make run``). A config file holds any
+relative to the project root (:func:`reportkit.config.project_root`). A config file holds any
 of these keys (see ``configs/example.yml``); relative paths in it are read from
 ``base_dir`` (itself relative to the config file's folder), else from the current folder::
 
@@ -35,14 +43,67 @@ of these keys (see ``configs/example.yml``); relative paths in it are read from
 
 from __future__ import annotations
 
+import copy
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportkit.config import MANAGED_PARAMETERS, ConfigError, read_config
+from reportkit.analysis.selection import Selection, SelectionError
+from reportkit.config import DEFAULTS, MANAGED_PARAMETERS, ConfigError, read_config
 from reportkit.corpus.ingest import UsageError, environment_error, ingest_paths, summary
 from reportkit.corpus.store import load
+
+#: Where a run's outputs go unless the config names other folders.
+OUTPUTS = "outputs"
+
+
+@dataclass
+class RunOptions:
+    """What the command line adds to (and overrides in) the config: the selection
+    (``agencies``, ``years``, ``level``, as :meth:`Selection.of` reads them), ``lang``,
+    ``raw`` (input folders or files), ``out`` (the outputs folder, default ``outputs``),
+    ``ignore`` (glob patterns of input files to leave out), ``quiet`` (no progress)."""
+
+    agencies: object = None
+    years: object = None
+    level: object = None
+    lang: str | None = None
+    raw: list[str] | None = None
+    out: str | None = None
+    ignore: tuple[str, ...] = ()
+    quiet: bool = False
+
+
+def apply_options(config: dict[str, Any], options: RunOptions) -> tuple[dict[str, Any], str]:
+    """``config`` with the command line's options in it, and the selection's folder name
+    (``""`` for an unfiltered run). Paths given on the command line are read from the
+    current folder; a filtered run's outputs go to ``<out>/<selection>/`` unless the config
+    names its own output folders. Raises :class:`SelectionError` for a year or level that
+    is not one."""
+    config = copy.deepcopy(config)
+    params = dict(config.get("parameters") or {})
+    for key in ("agencies", "years", "level", "lang"):
+        value = getattr(options, key)
+        if value not in (None, "", [], ()):
+            params[key] = value
+    selection = Selection.of(params.get("agencies"), params.get("years"), params.get("level"))
+    params.update({k: v for k, v in selection.parameters().items() if v is not None})
+    config["parameters"] = params
+    if options.raw:
+        config["inputs"]["raw"] = [str(Path(p).resolve()) for p in options.raw]
+    slug = "_".join(p for p in (selection.slug(), "en" if params.get("lang") == "en" else "")
+                    if p)
+    root = Path(options.out).resolve() if options.out else Path(OUTPUTS)
+    if options.out or slug:
+        folder = root / slug if slug else root
+        if config["outputs"] == DEFAULTS["outputs"]:
+            config["outputs"] = {"notebooks": str(folder / "notebooks"),
+                                 "figures": str(folder / "figures")}
+        brief = config.get("brief")
+        if brief is not False and not (isinstance(brief, dict) and brief.get("output")):
+            config["brief"] = {**(brief or {}), "output": str(folder / "briefing.docx")}
+    return config, slug
 
 
 @dataclass
@@ -116,20 +177,26 @@ def _warn(message: str) -> None:
 
 
 def check_selections(steps: Plan) -> str | None:
-    """Why a notebook's selection (``years``, ``agencies``) would match no report, or
-    None: checked before any notebook runs."""
-    from reportkit.analysis import SelectionError, check_selection
-
+    """Why a notebook's selection (``agencies``, ``years``, ``level``) cannot be met (a
+    name, year or level no readable report holds, with the closest names), or None:
+    checked before any notebook runs."""
     try:
         reports = load(steps.processed).reports
     except (OSError, ValueError) as exc:
         return str(exc)
+    asked: dict[Selection, list[str]] = {}
     for job in steps.jobs:
-        years, agencies = job.parameters.get("years"), job.parameters.get("agencies")
+        p = job.parameters
         try:
-            check_selection(reports, years, agencies, statuses=None)  # any file at all
+            selection = Selection.of(p.get("agencies"), p.get("years"), p.get("level"))
         except SelectionError as exc:
             return f"{job.source.name}: {exc}"
+        asked.setdefault(selection, []).append(job.source.name)
+    for selection, notebooks in asked.items():
+        try:
+            selection.check(reports)
+        except SelectionError as exc:
+            return str(exc) if len(asked) == 1 else f"{', '.join(notebooks)}: {exc}"
     return None
 
 
@@ -171,15 +238,18 @@ def _failed_cell(output: Path) -> tuple[int | None, int | None, str]:
     return None, None, ""
 
 
-def execute(job: NotebookJob, kernel: str, cell_timeout: int) -> str | None:
-    """Run one notebook with papermill; None if it ran, else a message naming the cell."""
+def execute(job: NotebookJob, kernel: str, cell_timeout: int, progress: bool = False
+            ) -> str | None:
+    """Run one notebook with papermill (``progress``: a bar over its cells on stderr); None
+    if it ran, else a message naming the cell."""
     import papermill as pm
 
     job.output.parent.mkdir(parents=True, exist_ok=True)
     try:
         pm.execute_notebook(str(job.source), str(job.output), parameters=job.parameters,
                             kernel_name=kernel, cwd=str(job.source.parent),
-                            progress_bar=False, execution_timeout=cell_timeout,
+                            progress_bar=_bar(job) if progress else False,
+                            execution_timeout=cell_timeout,
                             request_save_on_cell_execute=True,
                             # the kernel's own log: errors only (not its TCP notice)
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -194,33 +264,56 @@ def execute(job: NotebookJob, kernel: str, cell_timeout: int) -> str | None:
     return None
 
 
-def run(config_path: str | None = None) -> int:
-    """Ingest, then execute every notebook; print where the outputs are. See the module
-    docstring for the exit codes."""
+def _bar(job: NotebookJob) -> dict[str, Any]:
+    """papermill's progress bar (tqdm keywords) for one notebook."""
+    return {"desc": f"reportkit run: {job.source.stem}", "unit": "cell", "leave": False,
+            "file": sys.stderr}
+
+
+def _exit(code: int, why: list[str]) -> int:
+    """Print the one line saying why the run exits with ``code`` (nothing for 0)."""
+    if code:
+        print(f"reportkit run: exit {code}: {'; '.join(why)}", file=sys.stderr)
+    return code
+
+
+def run(config_path: str | None = None, options: RunOptions | None = None) -> int:
+    """Ingest, then execute every notebook, then write the briefing; print where the
+    outputs are. See the module docstring for the exit codes."""
+    options = options or RunOptions()
     try:
         config, base = read_config(config_path)
+        config, slug = apply_options(config, options)
         steps = plan(config, base)
-    except ConfigError as exc:
+    except (ConfigError, SelectionError) as exc:
         print(f"reportkit run: {exc}", file=sys.stderr)
-        return 2
-    code = 0
+        return _exit(2, ["the config or the selection cannot be used (see above)"])
+    why: list[str] = []
     if steps.ingest:
         try:
-            corpus = ingest_paths(steps.raw, steps.processed, warn=_warn)
+            corpus = ingest_paths(steps.raw, steps.processed, warn=_warn,
+                                  progress=not options.quiet, ignore=options.ignore)
         except UsageError as exc:
             print(f"reportkit run: {exc}", file=sys.stderr)
-            return 2
+            return _exit(2, ["the inputs or the processed folder cannot be used"])
         except OSError as exc:
             print(f"reportkit run: {environment_error(exc, str(steps.processed))}",
                   file=sys.stderr)
-            return 2
+            return _exit(2, ["the processed folder cannot be written"])
         print(summary(corpus), file=sys.stderr)
-        if (corpus.reports["status"] == "failed").any():
-            code = 1
+        failed = int((corpus.reports["status"] == "failed").sum())
+        if failed:
+            why.append(f"{failed} input file{'s' if failed > 1 else ''} could not be read "
+                       "(listed above as failed; the other files were used)")
     problem = check_selections(steps)
     if problem:
         print(f"reportkit run: {problem}", file=sys.stderr)
-        return 2
+        return _exit(2, ["the selection matches no report (closest names above)"])
+    from reportkit.corpus.workbook import write_workbook  # issue 12: the data for Excel
+
+    book = write_workbook(steps.processed, steps.figures.parent / "reportkit.xlsx")
+    print(f"reportkit run: wrote {book} (the whole processed corpus, one row per report)",
+          file=sys.stderr)
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
@@ -229,8 +322,7 @@ def run(config_path: str | None = None) -> int:
     fonts.font_path()  # the one-time font conversion happens here, not inside a notebook
     failures = []
     for job in steps.jobs:
-        print(f"reportkit run: executing {job.source.name} …", file=sys.stderr, flush=True)
-        message = execute(job, steps.kernel, steps.cell_timeout)
+        message = execute(job, steps.kernel, steps.cell_timeout, progress=not options.quiet)
         if message:
             failures.append(message)
             print(f"reportkit run: {message}", file=sys.stderr, flush=True)
@@ -238,13 +330,18 @@ def run(config_path: str | None = None) -> int:
         if steps.figures.is_dir() else []
     kinds = sorted({p.suffix.lstrip(".").upper() for p in figures})
     print(f"reportkit run: {len(steps.jobs) - len(failures)} of {len(steps.jobs)} notebooks "
-          "ran" + (f", {len(failures)} failed" if failures else ""))
+          "ran" + (f", {len(failures)} failed" if failures else "")
+          + (f" (selection: {slug})" if slug else ""))
     print(f"  data:      {steps.processed}")
     print(f"  notebooks: {steps.notebooks_out}")
     print(f"  figures:   {steps.figures} ({len(figures)} files: {', '.join(kinds) or 'none'})")
     for message in failures:
         print(f"  FAILED: {message}")
+    if failures:
+        why.append(f"{len(failures)} notebook{'s' if len(failures) > 1 else ''} failed "
+                   "(named above)")
     from reportkit.brief import build_for_run  # issue 6: outputs/briefing.docx, last
 
-    code = build_for_run(config, base, steps.processed) or code
-    return 1 if failures else code
+    if build_for_run(config, base, steps.processed):
+        why.append("the briefing was not written (see above)")
+    return _exit(1 if why else 0, why)

@@ -3,8 +3,9 @@
 * :func:`iter_reports`: the first, serial implementation of an ingest: files parsed in
   order in this process, later copies of the same content marked duplicates;
 * :func:`write_corpus`: frames held in memory written as pandas writes them (Parquet, and
-  Excel-safe CSV with a BOM), staged and renamed as the package writes its outputs; the
-  streamed writer (:class:`reportkit.corpus.store.CorpusWriter`) must give the same files.
+  Excel-safe CSV with a BOM; ``values.csv`` wide, :func:`wide_values`), staged and renamed
+  as the package writes its outputs; the streamed writer
+  (:class:`reportkit.corpus.store.CorpusWriter`) must give the same files.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from reportkit.corpus.files import DEFAULT_MAX_SIZE_MB, _duplicate, parse_file
 from reportkit.corpus.manifest import read_manifests
 from reportkit.corpus.outdir import publish, stage
 from reportkit.corpus.store import Corpus, excel_safe_frame
+from reportkit.corpus.wide import REPORT_FIELDS, wide_columns
 from reportkit.extract.parse import Report
 from reportkit.schema.frames import FRAMES
 
@@ -43,10 +45,23 @@ def iter_reports(files: list[Path], max_size_mb: float = DEFAULT_MAX_SIZE_MB
 
 
 
+def wide_values(corpus: Corpus) -> pd.DataFrame:
+    """The values wide as pandas makes them: one row per report (in the order of
+    ``reports``), its fields, then one column per cell key (``wide_columns``), NaN where a
+    report has no figure."""
+    values = corpus.values
+    keys = values["table"] + "." + values["row"] + "." + values["column"]
+    pivot = values.assign(key=keys).pivot(index="report_id", columns="key", values="value")
+    cells = wide_columns()[len(REPORT_FIELDS):]
+    pivot = pivot.reindex(columns=cells).astype("float64")
+    return corpus.reports[list(REPORT_FIELDS)].join(pivot, on="report_id")
+
+
 def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
     """Write ``values``/``reports``/``checks`` as Parquet and as CSV (UTF-8 with BOM, so
-    Excel shows the Chinese). Each file is written to a temporary name and renamed, and
-    all are staged before any is renamed, so an interrupted run leaves no half file."""
+    Excel shows the Chinese; the values wide, one row per report). Each file is written to
+    a temporary name and renamed, and all are staged before any is renamed, so an
+    interrupted run leaves no half file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
@@ -59,7 +74,8 @@ def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
                 if suffix == ".parquet":
                     frame.to_parquet(tmp, index=False)
                 else:
-                    excel_safe_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+                    shown = wide_values(corpus) if name == "values" else frame
+                    excel_safe_frame(shown).to_csv(tmp, index=False, encoding="utf-8-sig")
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

@@ -108,8 +108,13 @@ def test_docx_cut_in_half(seed_forms) -> None:
     check(data[: len(data) // 2], "half.docx", "failed")
 
 
-def test_zip_that_is_not_a_docx() -> None:
-    check(zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "report.docx", "failed", "zip archive")
+def test_a_spreadsheet_named_docx_is_skipped_not_failed() -> None:
+    check(zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "report.docx", "skipped",
+          "spreadsheet")
+
+
+def test_a_zip_archive_is_skipped_saying_to_unzip_it() -> None:
+    check(zip_bytes({"reports/a.txt": b"x"}), "reports.zip", "skipped", "unzip")
 
 
 def test_rtf() -> None:

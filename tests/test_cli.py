@@ -39,8 +39,10 @@ def test_ingest_seeds(tmp_path: Path, raw_dir: Path) -> None:
     cell = values[(values.report_id == miyun) & (values.row == "unavailable_not_held")
                   & (values.column == "total")]
     assert cell.value.item() == 216
-    csv = pd.read_csv(out / "values.csv", encoding="utf-8-sig")
-    assert len(csv) == len(values)
+    wide = pd.read_csv(out / "values.csv", encoding="utf-8-sig")  # one row per report
+    assert list(wide.report_id) == list(reports.report_id)
+    assert wide.set_index("report_id").loc[miyun, "requests.unavailable_not_held.total"] == 216
+    assert not (out / "values_long.csv").exists()  # only on request (--long-csv)
 
 
 def test_folder_of_copies(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def mixed(tmp_path_factory, seed_forms) -> tuple[Path, dict[str, str], dict[str,
         "laughs.docx": (zip_bytes({"word/document.xml": b'<?xml version="1.0"?><!DOCTYPE d '
                                                     b'[<!ENTITY a "aaaa">]><d>&a;</d>'}),
                         "failed"),
-        "archive.docx": (zip_bytes({"data.csv": b"a,b\n1,2\n"}), "failed"),
+        "archive.docx": (zip_bytes({"data.csv": b"a,b\n1,2\n"}), "skipped"),  # no report
         "notice.txt": ("会议通知\n请准时参加。\n".encode("gb18030"), "not_a_report"),
         "cut.txt": (SEEDS[0].read_text(encoding="utf-8").split("收到和处理")[0].encode(),
                     "partial"),

@@ -326,15 +326,18 @@ def test_csv_text_never_runs_as_a_formula(tmp_path: Path) -> None:
     (src / "manifest.csv").write_text(
         'file,agency,agency_short,region,year\n=HYPERLINK(1).txt,"=HYPERLINK(""http://x"")",'
         "@SUM(A1),+1+1,\n", encoding="utf-8")
-    assert main(["ingest", str(src), "--out", str(out), "--quiet"]) == 0
+    assert main(["ingest", str(src), "--out", str(out), "--quiet", "--long-csv"]) == 0
     csv_rows = pd.read_csv(out / "reports.csv", dtype=str, keep_default_na=False)
     assert csv_rows.loc[0, "agency"] == "'=HYPERLINK(\"http://x\")"
     assert csv_rows.loc[0, "agency_short"] == "'@SUM(A1)"
     assert csv_rows.loc[0, "region"] == "'+1+1"
     parquet = pd.read_parquet(out / "reports.parquet")
     assert parquet.loc[0, "agency"] == '=HYPERLINK("http://x")'  # Parquet keeps the text
-    values = pd.read_csv(out / "values.csv", dtype=str, keep_default_na=False)
+    values = pd.read_csv(out / "values_long.csv", dtype=str, keep_default_na=False)
     assert not values["raw"].str.match(r"^'[0-9]").any()  # figures untouched
+    wide = pd.read_csv(out / "values.csv", dtype=str, keep_default_na=False)
+    assert wide.loc[0, "agency"] == "'=HYPERLINK(\"http://x\")"
+    assert not wide.iloc[:, 5:].apply(lambda c: c.str.startswith("'")).any().any()
     assert [excel_safe(t) for t in ("-", "-12", "+3.5", "-1+2", "\tx", "a=b")] == \
         ["-", "-12", "+3.5", "'-1+2", "'\tx", "a=b"]
 

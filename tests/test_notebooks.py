@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import pytest
 import yaml
 from conftest import ROOT
@@ -65,6 +66,9 @@ def run(tmp_path_factory, raw_dir):
 def test_run_executes_every_notebook_without_error(run, capsys) -> None:
     code, tmp = run
     assert code == 0
+    book = openpyxl.load_workbook(tmp / "reportkit.xlsx", read_only=True)  # beside figures/
+    assert book["values"].max_row == 2 + 5  # the workbook for Excel: one row per seed
+    book.close()
     executed = sorted((tmp / "notebooks").glob("*.ipynb"))
     assert [p.name for p in executed] == [p.name for p in NOTEBOOKS]
     for path in executed:

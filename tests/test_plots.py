@@ -230,14 +230,17 @@ def test_a_registered_chart_appears_in_the_notebook_helper_and_the_briefing(
     assert csv.loc[csv["agency_short"] == "密云区", "new_requests"].item() == 572
     result = brief.build(corpus, tmp_path / "b.docx", date="2024-05-01", svg=False,
                          charts=["not_held_share", "new_requests_by_agency"])
-    assert result.charts == ["not_held_share", "new_requests_by_agency"]
+    # the briefing is by question: the new chart (topic outcomes) in 申请办理结果, first
+    assert result.charts == ["new_requests_by_agency", "not_held_share"]
     document = docx.Document(str(result.path))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert "二、各机关新收申请" in headings
+    assert headings[1:3] == ["一、申请办理结果", "二、答复“本机关不掌握相关政府信息”"]
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions[0].split(None, 1) == ["图1", "各机关新收申请"]
     texts = [p.text for p in document.paragraphs]
     new = sum(seed["requests"]["new_requests"][-1] for seed in SEEDS.values())
     assert f"新收申请合计{new:,.0f}件。" in texts
-    table = document.tables[2]  # title page, chart 1, chart 2
+    table = document.tables[1]  # the scope table on page 1, then the new chart's
     assert [c.text for c in table.rows[0].cells] == ["机关", "新收申请"]
     assert ["密云区", "572"] in [[c.text for c in r.cells] for r in table.rows]
 

@@ -42,7 +42,6 @@ request (or decided case) as one trial, and is left empty when the count exceeds
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -50,6 +49,9 @@ import numpy as np
 import pandas as pd
 
 from reportkit import schema
+from reportkit.analysis.selection import Selection
+from reportkit.analysis.selection import SelectionError as SelectionError
+from reportkit.schema.frames import STATUSES
 
 #: z for a two-sided 95 % interval.
 Z95 = 1.959963984540054
@@ -100,21 +102,16 @@ def _as_list(value: object) -> list | None:
 
 
 def select(values: pd.DataFrame, reports: pd.DataFrame, years: object = None,
-           agencies: object = None, statuses: Sequence[str] | None = ANALYSED_STATUSES
-           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+           agencies: object = None, statuses: Sequence[str] | None = ANALYSED_STATUSES,
+           level: object = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reports (and their values) to analyse: ``statuses`` (default ok and partial),
-    and, when given, ``years`` (int or list) and ``agencies`` (names matched against
-    ``agency`` or ``agency_short``). ``None`` or an empty list means all."""
-    keep = pd.Series(True, index=reports.index)
+    and, when given, ``years``, ``agencies`` (names matched against ``agency`` or
+    ``agency_short``) and ``level`` (province, city, county, township), read as
+    :meth:`Selection.of` reads them (a list, ``"a,b"``, ``"2019-2021"``). ``None`` or an
+    empty list means all."""
+    keep = Selection.of(agencies, years, level).mask(reports)
     if statuses is not None and "status" in reports:
         keep &= reports["status"].isin(list(statuses))
-    year_list = _as_list(years)
-    if year_list is not None:
-        keep &= pd.to_numeric(reports["year"], errors="coerce").isin([int(y) for y in year_list])
-    agency_list = _as_list(agencies)
-    if agency_list is not None:
-        names = [str(a) for a in agency_list]
-        keep &= reports["agency"].isin(names) | reports["agency_short"].isin(names)
     chosen = reports.loc[keep].reset_index(drop=True)
     return values.loc[values["report_id"].isin(chosen["report_id"])].reset_index(drop=True), chosen
 
@@ -138,31 +135,14 @@ def one_name_per_body(reports: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-class SelectionError(ValueError):
-    """A selection (years, agencies) that matches no readable report."""
-
-
 def check_selection(reports: pd.DataFrame, years: object = None, agencies: object = None,
-                    statuses: Sequence[str] | None = ANALYSED_STATUSES) -> None:
-    """Raise :class:`SelectionError` when ``years``/``agencies`` are given and match no
-    report, naming what the corpus holds: its years and the agency names closest to each
-    one asked for (so a chart of "0 份报告" never replaces a real one)."""
-    if _as_list(years) is None and _as_list(agencies) is None:
-        return
-    _, chosen = select(reports[["report_id"]].iloc[:0], reports, years, agencies, statuses)
-    if len(chosen):
-        return
-    usable = reports if statuses is None else reports[reports["status"].isin(list(statuses))]
-    held = sorted({int(y) for y in pd.to_numeric(usable["year"], errors="coerce").dropna()})
-    parts = [f"no readable report matches years={years!r}, agencies={agencies!r}",
-             "the corpus holds years " + (", ".join(map(str, held)) or "none")]
-    names = sorted({str(n) for col in ("agency", "agency_short") for n in usable[col].dropna()
-                    if str(n)})
-    for asked in _as_list(agencies) or []:
-        close = difflib.get_close_matches(str(asked), names, n=5, cutoff=0.4)
-        parts.append(f"agencies close to {str(asked)!r}: "
-                     + (", ".join(close) if close else f"none ({len(names)} names in all)"))
-    raise SelectionError("; ".join(parts))
+                    statuses: Sequence[str] | None = ANALYSED_STATUSES, level: object = None
+                    ) -> None:
+    """Raise :class:`SelectionError` when a name, year or level asked for is held by no
+    report of ``statuses`` (None: any), or they keep none together, naming what the corpus
+    holds and the closest agency names (:meth:`Selection.check`): so a chart of "0 份报告"
+    never replaces a real one."""
+    Selection.of(agencies, years, level).check(reports, statuses)
 
 
 def _by(by: str | Sequence[str] | None) -> list[str]:
@@ -429,9 +409,10 @@ def correction_rates(values: pd.DataFrame, reports: pd.DataFrame,
 
 
 def status_summary(reports: pd.DataFrame) -> pd.DataFrame:
-    """Reports per status (ok, partial, failed, not_a_report, duplicate) and their share."""
+    """Reports per status (in the order of :data:`reportkit.schema.frames.STATUSES`) and
+    their share."""
     counts = reports["status"].value_counts().rename("reports")
-    order = ["ok", "partial", "failed", "not_a_report", "duplicate"]
+    order = list(STATUSES)
     counts = counts.reindex([*order, *[s for s in counts.index if s not in order]],
                             fill_value=0)
     out = counts.rename_axis("status").reset_index()

@@ -8,7 +8,7 @@ from typing import Any
 
 from reportkit.charts import CHARTS
 
-#: ``agencies``, ``years`` and ``lang`` fall back on the config's ``parameters`` when the
+#: ``agencies``, ``years``, ``level`` and ``lang`` fall back on the config's ``parameters`` when the
 #: section leaves them out.
 DEFAULTS: dict[str, Any] = {
     "enabled": True,  # false: `reportkit run` writes no briefing
@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "charts": None,  # default: every chart of CHARTS (trends only with two years or more)
     "agencies": None,  # full or short names; None: every agency
     "years": None,  # e.g. [2021]; None: every year
+    "level": None,  # province, city, county or township; None: every level
     "lang": "zh",  # "zh" or "en": text, captions and charts
     "top_n": 10,  # per-agency charts and tables: the largest agencies, the rest pooled
     "title": None,  # default: 政府信息公开工作年度报告数据简报
@@ -26,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "fonts": {"east_asia": "SimSun", "latin": "Times New Roman",
               "heading_east_asia": "SimHei", "heading_latin": "Arial"},
 }
-INHERITED = ("agencies", "years", "lang")
+INHERITED = ("agencies", "years", "level", "lang")
 
 
 class BriefError(Exception):

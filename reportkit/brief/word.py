@@ -4,6 +4,8 @@ pictures with an SVG copy, the footer."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,40 @@ MAX_PICTURE_HEIGHT_CM = 18.0
 BODY_PT, SMALL_PT = 10.5, 9.0
 SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+NBSP = "\u00a0"
+AUTHOR = "reportkit"
+#: A space between a number and a percent sign or an opening bracket ("95 %", "2.6 (1.6–4.3)").
+_BEFORE_SIGN = re.compile(r"(?<=[\d%])[ \u2009](?=[%‰(（\[])")
+#: A space between a number and the word after it ("572 new requests", "5 reports").
+_BEFORE_WORD = re.compile(r"(?<=\d) (?=[A-Za-z‘'])")
+_IN_BRACKETS = re.compile(r"（[^（）]*）")
+
+
+def tie(text: str) -> str:
+    """``text`` with no line break possible between a number and its unit, percent sign or
+    bracketed interval: such spaces become no-break spaces (U+00A0), and so does any space
+    inside full-width brackets (“（30.0%，187/623）” stays on one line)."""
+    text = _BEFORE_SIGN.sub(NBSP, str(text))
+    text = _BEFORE_WORD.sub(NBSP, text)
+    return _IN_BRACKETS.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+
+
+def properties(doc: Any, *, title: str, subject: str, when: dt.date, lang: str) -> None:
+    """The document's core properties: title, subject, author and last editor reportkit,
+    created and modified on the briefing's date (not the template's), and no thumbnail of
+    the template."""
+    stamp = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
+    props = doc.core_properties
+    props.title, props.subject = title, subject
+    props.author = props.last_modified_by = AUTHOR
+    props.comments, props.keywords, props.category = "", "", ""
+    props.created = props.modified = stamp
+    props.revision = 1
+    props.language = "zh-CN" if lang == "zh" else "en-GB"
+    package = doc.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(r_id)
 
 
 def set_fonts(element: Any, latin: str, east_asia: str) -> None:
@@ -84,7 +120,9 @@ def style_document(doc: Any, fonts: dict[str, str], lang: str) -> None:
         styles[name].font.bold = True
         styles[name].paragraph_format.space_before = Pt(12)
         styles[name].paragraph_format.space_after = Pt(6)
-    styles["Heading 1"].paragraph_format.page_break_before = True
+    for name in ("Heading 1", "Heading 2"):
+        styles[name].paragraph_format.page_break_before = False
+        styles[name].paragraph_format.keep_with_next = True
     cap = styles["Caption"].paragraph_format
     cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cap.space_before, cap.space_after = Pt(3), Pt(6)
@@ -122,16 +160,16 @@ def field(paragraph: Any, instruction: str, shown: str) -> None:
 def caption(doc: Any, label: str, number: int, text: str, keep_with_next: bool = False) -> Any:
     """``图1 text`` in the Caption style, the number a SEQ field Word can renumber."""
     p = doc.add_paragraph(style="Caption")
-    p.add_run(label if not label.isascii() else f"{label} ")
+    p.add_run(label if not label.isascii() else f"{label}{NBSP}")
     field(p, f"SEQ {label} \\* ARABIC", str(number))
-    p.add_run(f"  {text}" if text else "")
+    p.add_run(f"{NBSP} {tie(text)}" if text else "")
     p.paragraph_format.keep_with_next = keep_with_next
     return p
 
 
 def body(doc: Any, text: str, indent: bool = True, size: float | None = None) -> Any:
     """A body paragraph (first line indented two characters unless not ``indent``)."""
-    p = doc.add_paragraph(text)
+    p = doc.add_paragraph(tie(text))
     if indent:
         p.paragraph_format.first_line_indent = Pt(2 * (size or BODY_PT))
     if size:
@@ -193,12 +231,12 @@ def table(doc: Any, key: KeyTable) -> Any:
     tr_pr.append(OxmlElement("w:tblHeader"))
     for i, text in enumerate(key.header):
         cell = table.rows[0].cells[i]
-        cell.text = text
+        cell.text = tie(text)
         shade(cell, "E8E8E8")
     for row in key.rows:
         cells = table.add_row().cells
         for i, text in enumerate(row):
-            cells[i].text = text
+            cells[i].text = tie(text)
     widths = column_widths(key, PAGE_WIDTH_CM - 2 * MARGIN_CM)
     set_widths(table, [Cm(w) for w in widths])
     for r_index, row in enumerate(table.rows):

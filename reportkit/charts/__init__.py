@@ -55,7 +55,7 @@ from reportkit.charts.base import (
 )
 from reportkit.charts.display import table_view
 from reportkit.charts.export import FORMATS, save_figure
-from reportkit.charts.notebook import show
+from reportkit.charts.notebook import open_corpus, show
 
 #: The briefing's chapter order (charts registered later follow in their order).
 ORDER = ("outcome_group_frequencies", "outcome_frequencies", "not_held_share",
@@ -85,5 +85,5 @@ def table(data: ChartData, lang: str = "zh") -> KeyTable:
 
 
 __all__ = ["CHARTS", "FORMATS", "Chart", "ChartData", "CorpusLike", "KeyTable", "Selection",
-           "compute", "describe", "draw", "get", "names", "register", "save_figure", "show",
-           "table", "table_view", "unregister"]
+           "compute", "describe", "draw", "get", "names", "open_corpus", "register",
+           "save_figure", "show", "table", "table_view", "unregister"]

@@ -34,12 +34,14 @@ class CorpusLike(Protocol):
 
 @dataclass(frozen=True)
 class Selection:
-    """Which reports a chart shows: ``agencies`` (full or short names) and ``years`` as
-    :func:`reportkit.analysis.select` reads them (None: all), and ``top_n``: per-body charts
-    show that many bodies with most requests and pool the rest into one "others" row."""
+    """Which reports a chart shows: ``agencies`` (full or short names), ``years`` and
+    ``level`` as :func:`reportkit.analysis.select` reads them (None: all), and ``top_n``:
+    per-body charts show that many bodies with most requests and pool the rest into one
+    "others" row."""
 
     agencies: object = None
     years: object = None
+    level: object = None  # province, city, county, township (None: all)
     top_n: int | None = 20
     all_rows: bool = False  # keep outcome rows with 0 requests (dropped by default)
 

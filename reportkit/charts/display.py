@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 
 from reportkit import schema
 from reportkit.analysis import metrics
+from reportkit.schema import labels
 from reportkit.schema.labels import MEASURE_LABELS, OUTCOME_LABELS
 
 #: Column headers, per language (columns not named here keep their key).
@@ -46,12 +47,7 @@ COLUMNS: dict[str, dict[str, str]] = {
            "source_path": "File", "label": "Name", "pooled": "Pooled rate",
            "position": "Position (funnel)"},
 }
-STATUS: dict[str, dict[str, str]] = {
-    "zh": {"ok": "完整读取", "partial": "部分读取", "failed": "无法读取",
-           "not_a_report": "不是年度报告", "duplicate": "重复文件"},
-    "en": {"ok": "read", "partial": "partly read", "failed": "not read",
-           "not_a_report": "not a report", "duplicate": "duplicate"},
-}
+STATUS = labels.STATUS_LABELS
 #: Columns left out unless ``full=True``: bookkeeping, and keys a label column repeats.
 HIDDEN = ("report_id", "agency_id", "n_blank_cells", "n_reports_failed_checks", "passed",
           "kind", "raw", "label_raw", "match", "page")

@@ -78,8 +78,8 @@ CLAUSE_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "above": "{what} is above the 95% limits around the pooled rate at {items}",
         "below": "below them at {items}",
-        "none": "every agency's {what} lies within the 95% limits around the pooled rate, so "
-                "their differences may be chance",
+        "none": "for every agency, {what} lies within the 95% limits around the pooled rate, "
+                "so their differences may be chance",
         "strong": ", beyond the 99.8% limits",
         "item": "{agency} ({value}, {num}/{den}{strong})",
         "more": " and others ({k} in all)",

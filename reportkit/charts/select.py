@@ -13,7 +13,7 @@ def selected(corpus: CorpusLike, selection: Selection) -> tuple[pd.DataFrame, pd
     """The ``values`` and ``reports`` of ``corpus`` that ``selection`` keeps (readable
     reports only)."""
     return analysis.select(corpus.values, corpus.reports, years=selection.years,
-                           agencies=selection.agencies)
+                           agencies=selection.agencies, level=selection.level)
 
 
 def scope(reports: pd.DataFrame) -> dict[str, object]:

@@ -89,9 +89,9 @@ WORDS: dict[str, dict[str, str]] = {
         "zero_rows": "The other {k} outcomes did not occur and are not listed.",
         "no_decided_rows": "{k} agencies had no decided review or litigation case and are not lis"
                            "ted.",
-        "excluded_note": "Note: blank cells are missing, never zero; {k} reports are left out of "
-                         "some figures of this chart because a cell they need is blank (or its ta"
-                         "ble was not read).",
+        "excluded_note": "Note: blank cells are missing, never zero; {k} {reports} {are} left "
+                         "out of some figures of this chart because a cell they need is blank "
+                         "(or its table was not read).",
         "flag_note": "† rests on reports that fail their own arithmetic (see Data quality).",
         "pct": "{v:.1f}%",
         "ci_pct": "{lo:.1f}%–{hi:.1f}%",
@@ -123,8 +123,8 @@ WORDS: dict[str, dict[str, str]] = {
         "s_trend_rate_label": "{label} cases per 100 new requests",
         "s_trend_caveat": "The agencies reporting differ between years, so a change may come from"
                           " who reported rather than a trend.",
-        "s_excluded": "{k} more reports are left out because a cell they need is blank or its tab"
-                      "le was not read (missing is never zero).",
+        "s_excluded": " {k} more {reports} {are} left out because a cell they need is blank "
+                      "or its table was not read (missing is never zero).",
         "end": ".",
         "list_sep": ", ",
         "clause_sep": "; ",
@@ -194,7 +194,7 @@ def table_notes(data: pd.DataFrame, t: dict[str, str]) -> list[str]:
     notes = []
     k = excluded(data)
     if k:
-        notes.append(t["excluded_note"].format(k=k))
+        notes.append(t["excluded_note"].format(k=k, **_plural(k)))
     if len(data) and bool(data["flag_failed_checks"].any()):
         notes.append(t["flag_note"])
     return notes
@@ -203,7 +203,12 @@ def table_notes(data: pd.DataFrame, t: dict[str, str]) -> list[str]:
 def excluded_sentence(data: pd.DataFrame, t: dict[str, str]) -> str:
     """The sentence saying how many reports a figure leaves out for a blank (or "")."""
     k = excluded(data)
-    return t["s_excluded"].format(k=k) if k else ""
+    return t["s_excluded"].format(k=k, **_plural(k)) if k else ""
+
+
+def _plural(k: int) -> dict[str, str]:
+    """English words that agree with ``k`` reports (the Chinese strings use none)."""
+    return {"reports": "report" if k == 1 else "reports", "are": "is" if k == 1 else "are"}
 
 
 def review_litigation_cells(review: pd.Series, litigation: pd.Series,

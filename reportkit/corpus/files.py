@@ -7,10 +7,11 @@ limit, a pipe, a folder that cannot be listed or a file a worker could not finis
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +28,36 @@ class UsageError(Exception):
     be used: exit code 2."""
 
 
-def find_files(paths: Iterable[str | Path]) -> list[Path]:
+def find_files(paths: Iterable[str | Path], ignore: Sequence[str] = ()) -> list[Path]:
     """Report files under ``paths`` (files, or folders searched recursively), sorted.
 
     Hidden files (``.DS_Store``, ``.gitkeep``), ``manifest.csv`` and reportkit's own output
     folders (they hold its marker) are not reports. A folder that cannot be listed is
-    returned as it is: it gets a row saying so.
+    returned as it is: it gets a row saying so. ``ignore``: glob patterns (``*.xlsx``,
+    ``drafts/*``) matched against each file's name and its path below the folder given;
+    matching files are left out (:func:`ignored` says which).
     """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(_walk(p))
+            found.extend(f for f in _walk(p) if not ignored(f, p, ignore))
         elif p.exists():
             found.append(p)
         else:
             raise UsageError(f"{safe_name(p)}: no such file or folder")
     return list(dict.fromkeys(found))
+
+
+def ignored(path: Path, root: Path, patterns: Sequence[str]) -> bool:
+    """Whether ``path`` (found under ``root``) matches one of the ``--ignore`` patterns: by
+    its name, or by its path relative to ``root`` (``/`` between folders)."""
+    if not patterns:
+        return False
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.name
+    return any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in patterns)
 
 
 def _walk(root: Path) -> list[Path]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import stat
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ from reportkit.corpus.store import (
     load,
     rows_batch,
     to_frame,
+    write_long_csv,
 )
 from reportkit.corpus.workers import (
     Limits,
@@ -201,7 +202,8 @@ class _Assembler:
 def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None, *,
                  max_size_mb: float = DEFAULT_MAX_SIZE_MB, progress: bool = True,
                  jobs: int | None = None, cache: bool = True, force: bool = False,
-                 limits: Limits | None = None, warn: Warn | None = None) -> Corpus:
+                 limits: Limits | None = None, warn: Warn | None = None,
+                 ignore: Sequence[str] = (), long_csv: bool = False) -> Corpus:
     """Parse every report under ``paths``; write Parquet/CSV to ``out_dir`` when given.
 
     ``jobs``: worker processes (default: one per core). ``cache``: with ``out_dir``, keep
@@ -211,28 +213,34 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     per file (:class:`reportkit.corpus.workers.Limits`). ``warn``: called with each warning
     (manifest rows not applied, files moved aside); default :func:`warnings.warn`. With
     ``out_dir`` the returned corpus reads its frames from the written files when first
-    used. Raises :class:`UsageError` for a path that does not exist or an output folder
-    that cannot be used.
+    used. ``ignore``: glob patterns of files under ``paths`` to leave out (``*.xlsx``).
+    ``long_csv``: with ``out_dir``, also ``values_long.csv`` (one row per report and cell;
+    ``values.csv`` is wide, one row per report). Raises :class:`UsageError` for a path
+    that does not exist or an output folder that cannot be used.
     """
     limits = limits or Limits()
     say = warn if warn is not None else manifest._warn
     if out_dir is None:
-        return _ingest_into(paths, None, max_size_mb, progress, jobs, cache, limits, say)
+        return _ingest_into(paths, None, max_size_mb, progress, jobs, cache, limits, say,
+                            ignore)
     try:
         with owned(out_dir, force) as notes:
             for note in notes:
                 say(f"{safe_name(out_dir)}: kept the file that was there: {note}")
-            return _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
-                                say)
+            corpus = _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
+                                  say, ignore)
+            if long_csv:
+                write_long_csv(out_dir)
+            return corpus
     except OutputError as exc:
         raise UsageError(str(exc)) from exc
 
 
 def _ingest_into(paths: Iterable[str | Path], out_dir: str | Path | None, max_size_mb: float,
                  progress: bool, jobs: int | None, cache: bool, limits: Limits,
-                 warn: Callable[[str], None]) -> Corpus:
+                 warn: Callable[[str], None], ignore: Sequence[str] = ()) -> Corpus:
     paths = [Path(p) for p in paths]
-    files = find_files(paths)
+    files = find_files(paths, ignore)
     roots = [p if p.is_dir() else p.parent for p in paths]
     overrides = read_manifests(files, roots, warn)
     max_bytes = int(max_size_mb * 1e6)

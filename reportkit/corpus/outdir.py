@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportkit.schema.frames import OUTPUT_FILES
+from reportkit.schema.frames import LONG_VALUES_CSV, OUTPUT_FILES
 
 MARKER = ".reportkit-output"
 LOCK = ".reportkit.lock"
-#: What a previous run left, besides the marker: its six outputs and its cache folder.
-_OWN_FILES = frozenset(OUTPUT_FILES)
+#: What a previous run left, besides the marker: its six outputs (and the long CSV) and its
+#: cache folder.
+_OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV}
 _OWN_DIRS = frozenset({"cache"})
 #: The temporaries reportkit stages its outputs under (:func:`stage`), and the cache's index.
 _TEMPORARY = re.compile(r"^\.(values|reports|checks)\.[A-Za-z0-9_]+\.tmp$")
@@ -82,7 +83,7 @@ def _previous_outputs(entries: list[os.DirEntry]) -> bool:
     """A folder an older reportkit wrote (before the marker): its six outputs, maybe its
     cache, nothing else (hidden files aside)."""
     names = {e.name for e in entries if not _is_hidden(e.name)}
-    return _OWN_FILES <= names and names <= _OWN_FILES | _OWN_DIRS
+    return set(OUTPUT_FILES) <= names and names <= _OWN_FILES | _OWN_DIRS
 
 
 def _set_aside(out: Path, entries: list[os.DirEntry]) -> list[str]:

@@ -3,8 +3,11 @@
 ``values`` and ``checks`` are written batch by batch (:class:`CorpusWriter`): Parquet row
 groups through :class:`pyarrow.parquet.ParquetWriter`, CSV lines formatted in Arrow exactly
 as ``pandas.DataFrame.to_csv`` formats them, so a corpus of any size is never held in memory
-whole. Every file goes to a temporary name first; all six are staged before any is renamed,
-so an interrupted run leaves the previous outputs as they were and no half file.
+whole; ``values.csv`` is the values wide (one row per report,
+:mod:`reportkit.corpus.wide`), written at commit from the Parquet just written, and the long
+CSV only on request (:func:`write_long_csv`). Every file goes to a temporary name first; all
+six are staged before any is renamed, so an interrupted run leaves the previous outputs as
+they were and no half file.
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from reportkit.corpus.outdir import publish, stage
+from reportkit.corpus.outdir import atomic_write, publish, stage
+from reportkit.corpus.wide import REPORT_FIELDS, WidePivot, wide_columns
 from reportkit.schema.frames import (
     CHECK_COLUMNS,
     CHECKS_SCHEMA,
     FRAMES,
+    LONG_VALUES_CSV,
     OUTPUT_FILES,
     VALUE_COLUMNS,
     VALUES_SCHEMA,
@@ -182,11 +188,8 @@ def _csv_bool(arr: pa.Array) -> pa.Array:
     return pc.fill_null(text, "")
 
 
-def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
-    """The rows of ``table`` as CSV lines (no header), UTF-8, formatted as
-    ``DataFrame.to_csv`` formats the same frame."""
-    if table.num_rows == 0:
-        return b""
+def _csv_cells(table: pa.Table | pa.RecordBatch) -> list[pa.Array]:
+    """Each column of ``table`` as its CSV cells (large strings), as pandas formats them."""
     columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
                for c in table.columns]
     cols = []
@@ -199,15 +202,40 @@ def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
             cols.append(pc.fill_null(pc.cast(col, pa.string()), ""))
         else:
             cols.append(_csv_text(pc.cast(col, pa.large_string())))
-    cols = [pc.cast(c, pa.large_string()) for c in cols]
+    return [pc.cast(c, pa.large_string()) for c in cols]
+
+
+def _joined_lines(cols: list[pa.Array]) -> bytes:
+    """Cells (one array per column, large strings) as CSV lines."""
     comma, newline, empty = (pa.scalar(x, pa.large_string()) for x in (",", "\n", ""))
-    cols[-1] = pc.binary_join_element_wise(cols[-1], newline, empty)  # cheaper than on lines
+    cols = [*cols[:-1], pc.binary_join_element_wise(cols[-1], newline, empty)]
     lines = pc.binary_join_element_wise(*cols, comma)
     # the lines lie end to end in the array's data buffer: take them without a Python loop
     _, offsets, data = lines.buffers()
     bounds = pa.Array.from_buffers(pa.int64(), len(lines) + 1, [None, offsets],
                                    offset=lines.offset)
     return data.to_pybytes()[bounds[0].as_py():bounds[-1].as_py()]
+
+
+def csv_lines(table: pa.Table | pa.RecordBatch) -> bytes:
+    """The rows of ``table`` as CSV lines (no header), UTF-8, formatted as
+    ``DataFrame.to_csv`` formats the same frame."""
+    if table.num_rows == 0:
+        return b""
+    return _joined_lines(_csv_cells(table))
+
+
+def wide_csv_lines(fields: pa.Table, matrix: np.ndarray) -> bytes:
+    """Wide rows as CSV lines: ``fields`` (one row per report), then the float
+    ``matrix`` (reports × cells, NaN blank), formatted as pandas formats float columns."""
+    n, m = matrix.shape
+    if n == 0:
+        return b""
+    cells = pc.cast(_csv_float(pa.array(matrix.ravel())), pa.large_string())
+    offsets = pa.array(np.arange(0, n * m + 1, m, dtype=np.int64))
+    figures = pc.binary_join(pa.LargeListArray.from_arrays(offsets, cells),
+                             pa.scalar(",", pa.large_string()))
+    return _joined_lines([*_csv_cells(fields), figures])
 
 
 def _csv_header(columns: list[str]) -> bytes:
@@ -232,13 +260,12 @@ class CorpusWriter:
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
         try:
-            for name, schema, columns in (("values", VALUES_SCHEMA, VALUE_COLUMNS),
-                                          ("checks", CHECKS_SCHEMA, CHECK_COLUMNS)):
+            for name, schema in (("values", VALUES_SCHEMA), ("checks", CHECKS_SCHEMA)):
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
                 self._parquet[name] = pq.ParquetWriter(tmp, schema)
-                self._staged[f"{name}.csv"] = tmp = stage(self.out, name)
-                self._csv[name] = fh = tmp.open("wb")
-                fh.write(_csv_header(columns))
+            self._staged["checks.csv"] = tmp = stage(self.out, "checks")
+            self._csv["checks"] = fh = tmp.open("wb")
+            fh.write(_csv_header(CHECK_COLUMNS))
         except BaseException:
             self.abort()
             raise
@@ -248,7 +275,8 @@ class CorpusWriter:
             return
         table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
         self._parquet[name].write_table(table)
-        self._csv[name].write(csv_lines(table))
+        if name in self._csv:  # values.csv is wide: written at commit, from the Parquet
+            self._csv[name].write(csv_lines(table))
 
     def write_values(self, data: pa.Table | pa.RecordBatch) -> None:
         """Append rows of ``values`` (schema :data:`VALUES_SCHEMA`)."""
@@ -287,12 +315,16 @@ class CorpusWriter:
             finally:
                 if writer is not None:
                     writer.close()
+            self._staged["values.csv"] = tmp = stage(self.out, "values")
+            write_wide_csv(self._staged["values.parquet"],
+                           pq.read_table(parquet, columns=list(REPORT_FIELDS)), tmp)
         except BaseException:
             self.abort()
             raise
         finals = [self.out / name for name in OUTPUT_FILES]
         publish((self._staged[final.name], final) for final in finals)
         self._staged = {}
+        (self.out / LONG_VALUES_CSV).unlink(missing_ok=True)  # of older values: not kept
         return finals
 
     def abort(self) -> None:
@@ -310,6 +342,37 @@ class CorpusWriter:
     def __exit__(self, exc_type: Any, *_: Any) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def write_wide_csv(values_parquet: str | Path, reports: pa.Table, path: str | Path) -> Path:
+    """``values.csv``: the values wide, one row per report of ``reports`` (in its order),
+    the columns of :func:`reportkit.corpus.wide.wide_columns` (canonical keys as header),
+    streamed from ``values_parquet``; Excel-safe, UTF-8 with a BOM, as pandas writes it."""
+    fields = reports.select(list(REPORT_FIELDS))
+    with Path(path).open("wb") as fh:
+        fh.write(_csv_header(wide_columns()))
+        for block in WidePivot(values_parquet, reports.column("report_id")):
+            fh.write(wide_csv_lines(fields.slice(block.start, block.stop - block.start),
+                                    block.matrix))
+    return Path(path)
+
+
+def write_long_csv(directory: str | Path, path: str | Path | None = None) -> Path:
+    """The long values (one row per report and cell, the columns of ``values.parquet``)
+    as an Excel-safe CSV, streamed from ``directory/values.parquet``; by default
+    ``directory/values_long.csv``. Written to a temporary and renamed."""
+    source = Path(directory) / "values.parquet"
+    target = Path(path) if path is not None else Path(directory) / LONG_VALUES_CSV
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            fh.write(_csv_header(VALUE_COLUMNS))
+            for batch in pq.ParquetFile(source).iter_batches(batch_size=65_536):
+                fh.write(csv_lines(batch))
+
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no such file; run `reportkit ingest` first")
+    return atomic_write(target, write)
 
 
 def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:

@@ -29,10 +29,20 @@ EXTENSIONS = {".txt": "text", ".htm": "html", ".html": "html", ".shtml": "html",
               ".xhtml": "html", ".docx": "docx", ".pdf": "pdf", ".doc": "doc"}
 _REFUSED = {
     "empty": "the file is empty: download it again",
-    "zip": "a zip archive that is not a Word .docx: unzip it and give the report inside",
+    "damaged_zip": "a Word .docx (or zip) that is damaged or cut short and cannot be opened: "
+                   "download it again",
     "rtf": "RTF is not supported: open it in Word and save it as .docx",
     "binary": "not a report: binary data in no supported format (text, web page, .docx, "
               "PDF, .doc); check that the download is complete",
+}
+#: Files people keep beside their reports: a row with status ``skipped``, not a failure.
+_SKIPPED = {
+    "image": "a picture, not a report (a scanned report must be OCR'd to text first)",
+    "spreadsheet": "a spreadsheet, not a report",
+    "presentation": "a slide deck, not a report",
+    "archive": "an archive, not a report (unpack it to read the reports inside)",
+    "zip": "a zip archive that is not a Word .docx (unzip it to read the reports "
+           "inside)",
 }
 
 
@@ -54,6 +64,8 @@ READERS: dict[str, Callable[[bytes], Document]] = {
 def read_document(data: bytes, name: str = "") -> Document:
     """The document in ``data`` (the file's bytes; ``name`` for messages and notes only)."""
     kind = sniff(data)
+    if kind in _SKIPPED:
+        raise ReportError(_SKIPPED[kind], "skipped")
     if kind in _REFUSED:
         raise ReportError(_REFUSED[kind])
     try:

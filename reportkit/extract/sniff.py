@@ -24,18 +24,69 @@ _SAMPLE = 64 * 1024
 _STRAY_NULS = 0.001  # NULs in text beyond this share: binary data
 _BLANK = b" \t\r\n\x00\x0b\x0c"
 
-#: The formats :func:`sniff` tells apart.
-FORMATS = ("empty", "text", "html", "docx", "pdf", "doc", "zip", "rtf", "binary")
+#: The formats :func:`sniff` tells apart. The last four are files people keep beside their
+#: reports (pictures, spreadsheets, slides, archives): not reports, so skipped, not failed.
+FORMATS = ("empty", "text", "html", "docx", "pdf", "doc", "zip", "damaged_zip", "rtf",
+           "binary", "image", "spreadsheet", "presentation", "archive")
+#: Leading bytes of pictures and archives (``None``: any byte there).
+_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image"), (b"\xff\xd8\xff", "image"), (b"GIF87a", "image"),
+    (b"GIF89a", "image"), (b"II*\x00", "image"), (b"MM\x00*", "image"),
+    (b"7z\xbc\xaf\x27\x1c", "archive"), (b"Rar!\x1a\x07", "archive"),
+    (b"\x1f\x8b", "archive"), (b"BZh", "archive"), (b"\xfd7zXZ\x00", "archive"),
+)
+#: OLE2 stream names (UTF-16LE, as the compound file's directory stores them).
+_OLE_SPREADSHEET = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
+_OLE_WORD = "WordDocument".encode("utf-16-le")
+_OLE_SLIDES = "PowerPoint Document".encode("utf-16-le")
 
 
 def _zip_kind(data: bytes) -> str:
-    """``docx`` for a Word document (a zip with word/document.xml), else ``zip``."""
+    """``docx`` for a Word document (a zip with word/document.xml), ``spreadsheet`` (xl/),
+    ``presentation`` (ppt/), ``damaged_zip`` for one that cannot be opened (a download cut
+    short), else ``zip``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        return "zip"
-    return "docx" if "word/document.xml" in names else "zip"
+        return "damaged_zip"
+    if "word/document.xml" in names:
+        return "docx"
+    tops = {n.split("/", 1)[0] for n in names}
+    if "xl" in tops:
+        return "spreadsheet"
+    if "ppt" in tops:
+        return "presentation"
+    return "zip"
+
+
+def _magic_kind(data: bytes) -> str | None:
+    """``image`` or ``archive`` from the file's leading bytes (WebP/HEIC/BMP/tar by their
+    fixed fields), else None."""
+    for magic, kind in _MAGICS:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"avif"):
+        return "image"
+    if data[:2] == b"BM" and data[6:10] == b"\x00\x00\x00\x00" and len(data) > 26:
+        return "image"
+    if data[257:262] == b"ustar":
+        return "archive"
+    return None
+
+
+def _ole_kind(data: bytes) -> str:
+    """``doc`` for a Word compound file, ``spreadsheet`` / ``presentation`` for Excel's and
+    PowerPoint's (by the stream names in its directory)."""
+    if _OLE_WORD in data:
+        return "doc"
+    if any(name in data for name in _OLE_SPREADSHEET):
+        return "spreadsheet"
+    if _OLE_SLIDES in data:
+        return "presentation"
+    return "doc"
 
 
 def _head_text(data: bytes) -> str | None:
@@ -98,7 +149,10 @@ def sniff(data: bytes) -> str:
     if data.startswith(ZIP_MAGICS):
         return _zip_kind(data)
     if data.startswith(OLE2_MAGIC):
-        return "doc"
+        return _ole_kind(data)
+    kind = _magic_kind(data)
+    if kind:
+        return kind
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
     text = _head_text(data)

@@ -16,12 +16,17 @@ import pyarrow as pa
 
 #: A report's status: every cell found (``ok``), some lost to layout and named
 #: (``partial``), unreadable (``failed``), no tables of the form (``not_a_report``), the
-#: same bytes as an earlier file (``duplicate``). In this order in every summary.
-STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "not_a_report", "duplicate")
+#: same bytes as an earlier file (``duplicate``), a file that is plainly no report (a
+#: picture, a spreadsheet, an archive: ``skipped``). In this order in every summary.
+STATUSES: tuple[str, ...] = ("ok", "partial", "failed", "not_a_report", "duplicate",
+                             "skipped")
 
 FRAMES = ("values", "reports", "checks")
 #: The six files ``reportkit ingest`` writes, in the order they are moved into place.
 OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
+#: The values long as CSV (one row per report and cell), written only on request
+#: (``--long-csv``); ``values.csv`` is wide, one row per report.
+LONG_VALUES_CSV = "values_long.csv"
 
 #: ``label_raw``: the row's label as printed; ``match``: how it was named (exact |
 #: normalised | similar | position | repaired); ``page``: the PDF page (else null).
@@ -61,5 +66,5 @@ CHECKS_SCHEMA = _with_pandas_metadata(
     pd.DataFrame({"report_id": ["r"], "check": ["c"], "subject": ["s"], "expected": [0.0],
                   "actual": [0.0], "passed": pd.array([True], dtype="boolean"),
                   "status": ["passed"], "kind": ["arithmetic"]}))
-__all__ = ["CHECKS_SCHEMA", "CHECK_COLUMNS", "FRAMES", "META_FIELDS", "OUTPUT_FILES",
-           "REPORT_COLUMNS", "STATUSES", "VALUES_SCHEMA", "VALUE_COLUMNS"]
+__all__ = ["CHECKS_SCHEMA", "CHECK_COLUMNS", "FRAMES", "LONG_VALUES_CSV", "META_FIELDS",
+           "OUTPUT_FILES", "REPORT_COLUMNS", "STATUSES", "VALUES_SCHEMA", "VALUE_COLUMNS"]

@@ -224,7 +224,7 @@ def read_pdf(data: bytes, fast: bool = True) -> Document:
                 raise ReportError(f"the PDF took more than {TIME_BUDGET_S:.0f} s to read "
                                   f"(stopped at page {i + 1}): split it or print it anew")
             try:
-                page_blocks, nchars = read_page(pages_fast.page(i) or page)
+                page_blocks, nchars = read_page(pages_fast.page(i, page.page_obj) or page)
                 for block in page_blocks:
                     if isinstance(block, Table):
                         block.pages = [i + 1] * len(block.rows)

@@ -1,0 +1,164 @@
+"""The values, wide: one row per report, one column per cell of the form, streamed.
+
+``values.parquet`` is long (one row per report and cell, the contract that
+:func:`reportkit.load` and the analysis read). People who open the data in Excel want one
+row per report instead, and Excel takes 1,048,576 rows a sheet (a long table of 50,000
+reports is ten million). :class:`WidePivot` turns the long Parquet into blocks of wide rows
+without ever holding the corpus in memory: it reads the Parquet in batches
+(:meth:`pyarrow.parquet.ParquetFile.iter_batches`) and relies on what the ingest writes,
+each report's cells together and the reports in the order of ``reports.parquet``
+(checked: anything else is a :class:`ValueError`, never a row put together wrongly).
+
+The columns (:func:`wide_columns`): :data:`REPORT_FIELDS`, then every cell of every
+template, the union, in the form's order (:func:`wide_cells`), named by its canonical key
+``table.row.column``. A cell a report does not hold, or holds blank, is NaN, never 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from reportkit import schema
+
+#: The report's own columns, first in every wide row.
+REPORT_FIELDS: tuple[str, ...] = ("report_id", "agency", "year", "template", "status")
+#: Reports per block (a block is ``rows × cells`` floats: about 4 MB).
+BLOCK_REPORTS = 2048
+_BATCH_ROWS = 65_536  # rows of values.parquet read at a time
+
+
+Cell = tuple[str, str, str]
+
+
+@lru_cache(maxsize=1)
+def wide_cells() -> tuple[Cell, ...]:
+    """Every ``(table, row, column)`` of every template (and the rows a report may print
+    in place of its template's, :data:`reportkit.schema.ROW_VARIANTS`), once each, in
+    the form's order: the tables in order, each row where it first appears, its columns
+    in the latest template's order, then those only an older template has."""
+    columns: dict[tuple[str, str], list[str]] = {}
+    for row in schema.ALL_ROWS:
+        cols = columns.setdefault((row.table, row.key), [])
+        cols.extend(c for c in row.columns if c not in cols)
+    order = {t: i for i, t in enumerate(schema.TABLES)}
+    rows = sorted(columns, key=lambda tr: order[tr[0]])  # stable: row order kept per table
+    return tuple((t, r, c) for t, r in rows for c in columns[(t, r)])
+
+
+def cell_key(cell: Cell) -> str:
+    """The canonical key of a cell, ``table.row.column`` (a column name of the wide rows)."""
+    return ".".join(cell)
+
+
+def cell_templates(cell: Cell) -> tuple[list[str], list[str]]:
+    """The templates whose form holds ``cell``, and those whose reports may print it in
+    place of their own rows (a variant, :data:`reportkit.schema.ROW_VARIANTS`)."""
+    own = [t for t in schema.TEMPLATES if cell in schema.cells_for(t)]
+    variant = [t for t, v in schema.layouts() if v and t not in own
+               and cell in schema.cells_for(t, variants=v)]
+    return own, list(dict.fromkeys(variant))
+
+
+def wide_columns() -> list[str]:
+    """The columns of a wide row: :data:`REPORT_FIELDS`, then each cell's key."""
+    return [*REPORT_FIELDS, *(cell_key(c) for c in wide_cells())]
+
+
+@dataclass
+class WideBlock:
+    """Reports ``start`` to ``stop`` (positions in ``reports``), their figures as a
+    ``(stop - start) × len(wide_cells())`` float matrix, NaN where there is none."""
+
+    start: int
+    stop: int
+    matrix: np.ndarray
+
+
+class WidePivot:
+    """The wide rows of ``values`` (``values.parquet``, a path or an open file) for
+    ``report_ids`` (the ``report_id`` column of
+    ``reports``, in its order), as :class:`WideBlock` s, every report once (a report with
+    no values: a row of NaN). After iterating, ``unknown`` counts the values whose cell is
+    in no template (left out of the wide rows), ``conflicts`` the cells a report gives more
+    than once (left blank: which figure is right is unknown). The parser gives neither."""
+
+    def __init__(self, values: str | Path | pq.ParquetFile,
+                 report_ids: pa.Array | pa.ChunkedArray, block: int = BLOCK_REPORTS) -> None:
+        self.source = values if isinstance(values, pq.ParquetFile) else pq.ParquetFile(values)
+        self.path = "values.parquet" if isinstance(values, pq.ParquetFile) else str(values)
+        ids = report_ids.combine_chunks() if isinstance(report_ids, pa.ChunkedArray) \
+            else report_ids
+        self.ids = pc.cast(ids, pa.large_string())
+        self.block = block
+        self.unknown = 0
+        self.conflicts = 0
+
+    def _emit(self, lo: int, hi: int, pos: np.ndarray, idx: np.ndarray,
+              val: np.ndarray) -> Iterator[WideBlock]:
+        """Blocks for reports ``lo`` to ``hi``; ``pos`` (sorted) / ``idx`` / ``val``: the
+        values of exactly those reports."""
+        n_cells = len(wide_cells())
+        for start in range(lo, hi, self.block):
+            stop = min(start + self.block, hi)
+            a, b = np.searchsorted(pos, [start, stop])
+            matrix = np.full((stop - start, n_cells), np.nan)
+            matrix[pos[a:b] - start, idx[a:b]] = val[a:b]
+            flat = (pos[a:b] - start) * n_cells + idx[a:b]
+            cells, counts = np.unique(flat, return_counts=True)
+            if len(cells) < len(flat):  # a cell given twice: which figure is right is unknown
+                twice = cells[counts > 1]
+                matrix.flat[twice] = np.nan
+                self.conflicts += len(twice)
+            yield WideBlock(start, stop, matrix)
+
+    def __iter__(self) -> Iterator[WideBlock]:
+        keys = pa.array([cell_key(c) for c in wide_cells()], pa.large_string())
+        n = len(self.ids)
+        done, last = 0, -1
+        empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+        carry = empty
+        self.unknown = self.conflicts = 0
+        for batch in self.source.iter_batches(batch_size=_BATCH_ROWS,
+                                         columns=["report_id", "table", "row", "column",
+                                                  "value"]):
+            if batch.num_rows == 0:
+                continue
+            found = pc.index_in(pc.cast(batch.column(0), pa.large_string()),
+                                value_set=self.ids)
+            if found.null_count:
+                stray = pc.filter(batch.column(0), pc.is_null(found))[0].as_py()
+                raise ValueError(f"{self.path}: values of report {stray!r}, which "
+                                 "reports.parquet does not list")
+            key = pc.binary_join_element_wise(
+                *(pc.cast(batch.column(i), pa.large_string()) for i in (1, 2, 3)),
+                pa.scalar(".", pa.large_string()))
+            idx = pc.index_in(key, value_set=keys)
+            pos = found.to_numpy().astype(np.int64)
+            if pos[0] < last or (len(pos) > 1 and (np.diff(pos) < 0).any()):
+                raise ValueError(f"{self.path}: the values are not in the order of "
+                                 "reports.parquet (write them with `reportkit ingest`)")
+            known = idx.is_valid().to_numpy(zero_copy_only=False)
+            self.unknown += int((~known).sum())
+            cells = idx.fill_null(0).to_numpy().astype(np.int64)
+            values = batch.column(4).to_numpy(zero_copy_only=False).astype(float)
+            pos, cells, values = pos[known], cells[known], values[known]
+            last = int(found[-1].as_py())
+            pos, cells, values = (np.concatenate((c, x)) for c, x in
+                                  zip(carry, (pos, cells, values)))
+            cut = int(np.searchsorted(pos, last))  # the last report may go on next batch
+            yield from self._emit(done, last, pos[:cut], cells[:cut], values[:cut])
+            done = max(done, last)
+            carry = (pos[cut:], cells[cut:], values[cut:])
+        yield from self._emit(done, n, *carry)
+
+
+__all__ = ["REPORT_FIELDS", "WideBlock", "WidePivot", "cell_key", "cell_templates",
+           "wide_cells", "wide_columns"]
