@@ -317,6 +317,60 @@ def notebooks(processed: Path, work: Path) -> dict[str, Any]:
     return measure([sys.executable, "-m", "reportkit.cli", "run", "--config", str(config)])
 
 
+def curve(work: Path, sizes: list[int], steps: set[str], jobs: int | None,
+          seed: int) -> dict[str, Any]:
+    """The cost curve: at each size, a clean ``reportkit ingest`` of that many text reports
+    (time, reports/s, memory) and, in ``steps``, ``reportkit run`` of the notebooks on its
+    outputs. Each size has its own corpus (``text-N``) and outputs (``out-text-N``)."""
+    points: dict[str, Any] = {}
+    for n in sizes:
+        corpus, out = work / f"text-{n}", work / f"out-text-{n}"
+        generate(corpus, n, "cells,rows", seed)
+        point: dict[str, Any] = {}
+        if "ingest" in steps or not (out / "values.parquet").exists():
+            shutil.rmtree(out, ignore_errors=True)
+            cmd = [sys.executable, "-m", "reportkit.cli", "ingest", str(corpus), "--out",
+                   str(out), "--quiet"] + (["--jobs", str(jobs)] if jobs else [])
+            point["ingest"] = measure(cmd)
+            point["verify"] = verify(out)
+        if "notebooks" in steps:
+            (work / f"curve-{n}").mkdir(exist_ok=True)
+            point["notebooks"] = notebooks(out, work / f"curve-{n}")
+        points[str(n)] = point
+        print(json.dumps({n: _curve_row(n, point)}, ensure_ascii=False), flush=True)
+    return points
+
+
+def _curve_row(n: int, point: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"reports": n}
+    for step in ("ingest", "notebooks"):
+        if step in point:
+            m = point[step]
+            row[step] = {"seconds": m["seconds"], "exit": m["exit"],
+                         "max_rss_mb": m["max_rss_mb"], "peak_pss_mb": m["peak_pss_mb"],
+                         "cpu_seconds": m["cpu_seconds"], "load_before": m["load_before"]}
+            if step == "ingest":
+                row[step]["reports_per_s"] = round(n / m["seconds"])
+    return row
+
+
+def curve_table(points: dict[str, Any]) -> str:
+    """The README's cost-curve table from the results."""
+    rows = ["| reports | ingest | reports/s | CPU s (all processes) | load before | ingest: "
+            "largest process (max RSS) | ingest: tree PSS | notebooks | notebooks: largest "
+            "process (max RSS) |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, point in points.items():
+        row = _curve_row(int(n), point)
+        ing, nb = row.get("ingest"), row.get("notebooks")
+        rows.append(f"| {int(n):,} | " + (
+            f"{ing['seconds']} s | **{ing['reports_per_s']:,}** | {ing['cpu_seconds']} | "
+            f"{ing['load_before']} | **{ing['max_rss_mb']} MB** | {ing['peak_pss_mb']} MB"
+            if ing else "— | — | — | — | — | —") + " | " + (
+            f"{nb['seconds']} s (exit {nb['exit']}) | {nb['max_rss_mb']} MB" if nb else "— | —")
+            + " |")
+    return "\n".join(rows)
+
+
 def machine() -> dict[str, Any]:
     import pandas as pd
     import pyarrow as pa
@@ -398,15 +452,22 @@ def main() -> int:
     p.add_argument("-n", type=int, default=10_000, help="reports per corpus (default 10000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", type=int, default=None, help="passed to reportkit ingest --jobs")
-    p.add_argument("--only", default="text,html,ratio,notebooks",
-                   help="comma-separated subset of text,html,ratio,notebooks,pdf,docx")
+    p.add_argument("--only", default=None,
+                   help="comma-separated subset of text,html,ratio,notebooks,pdf,docx,curve "
+                        "(default text,html,ratio,notebooks; curve alone with --sizes)")
+    p.add_argument("--sizes", default=None,
+                   help="the cost curve's sizes, comma-separated (default 10000,50000,100000;"
+                        " giving them runs the curve)")
+    p.add_argument("--curve-steps", default="ingest,notebooks",
+                   help="what the curve measures at each size: ingest, notebooks or both")
     p.add_argument("--ratio-sample", type=int, default=1000, help="pages for the read_html ratio")
     p.add_argument("--pdf-files", type=int, default=60, help="PDFs in the pdf corpus")
     p.add_argument("--docx-files", type=int, default=500, help=".docx files in the docx corpus")
     args = p.parse_args()
     work = Path(args.dir)
     work.mkdir(parents=True, exist_ok=True)
-    only = set(args.only.split(","))
+    only = set((args.only or ("curve" if args.sizes else "text,html,ratio,notebooks"))
+               .split(","))
     results: dict[str, Any] = {"machine": machine(), "n": args.n}
     if only & {"text", "notebooks"}:
         generate(work / "text", args.n, "cells,rows", args.seed)
@@ -430,9 +491,16 @@ def main() -> int:
         if not (work / "out-text" / "values.parquet").exists():
             results["text"] = ingest_twice(work / "text", work / "out-text", args.jobs)
         results["notebooks"] = notebooks(work / "out-text", work)
+    if "curve" in only:
+        sizes = [int(x) for x in (args.sizes or "10000,50000,100000").split(",")]
+        results["curve"] = curve(work, sizes, set(args.curve_steps.split(",")), args.jobs,
+                                 args.seed)
     (work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print(json.dumps(results["machine"]))
-    print(table(results, args.n))
+    if only - {"curve"}:
+        print(table(results, args.n))
+    if "curve" in results:
+        print(curve_table(results["curve"]))
     print(f"(details: {work / 'results.json'})")
     return 0
 

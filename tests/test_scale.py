@@ -24,6 +24,8 @@ from synthetic import write_corpus as write_synthetic
 
 import reportkit
 import reportkit.corpus.cache
+import reportkit.corpus.staging
+import reportkit.corpus.store
 from reportkit import schema
 from reportkit.cli import main
 from reportkit.corpus.ingest import _reports_frame, find_files
@@ -212,6 +214,39 @@ def test_streaming_writer_writes_what_pandas_wrote(mixed_corpus: Path, tmp_path:
     _assert_same_corpus(memory, reportkit.load(tmp_path / "pandas"))
 
 
+def test_reports_staged_on_disk_and_written_in_parts_equal_one_frame(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows of ``reports`` kept on disk during the run (``corpus/staging.py``) and
+    written back a few at a time, with cross-year failures counted and copies found there,
+    give what the plain in-memory implementation wrote in one frame."""
+    src = tmp_path / "src"
+    src.mkdir()
+    reports = make_reports(40, seed=12)
+    years = {(r.agency, r.year) for r in reports}
+    later = [r for r in reports if (r.agency, r.year - 1) in years]
+    assert len(later) >= 2
+    table, _, over = schema.CROSS_YEAR
+    for r in later[:2]:  # carried over ≠ the year before's carried forward: checks fail
+        r.values[(table, over, "total")] += 1
+    for r in reports:
+        (src / r.file).write_bytes(r.render())
+    shutil.copy(src / reports[3].file, src / "zz-copy-a.txt")
+    shutil.copy(src / reports[3].file, src / "zz-copy-b.txt")  # the third of one content
+    (src / "empty.txt").write_bytes(b"")
+    (src / "notes.txt").write_text("会议纪要\n今天讨论了预算。\n", encoding="utf-8")
+    reference = _reference([src])
+    cross = reference.checks[reference.checks["kind"] == "across_years"]
+    assert (cross["passed"] == False).sum() >= 2  # noqa: E712
+    assert (reference.reports["status"] == "duplicate").sum() == 2
+    write_corpus(reference, tmp_path / "pandas")
+    monkeypatch.setattr(reportkit.corpus.store.CorpusWriter, "frame_rows", 3)
+    monkeypatch.setattr(reportkit.corpus.staging, "_PENDING_ROWS", 2)
+    reportkit.ingest([src], tmp_path / "staged", progress=False, jobs=1)
+    _assert_same_outputs(tmp_path / "pandas", tmp_path / "staged")
+    assert not list((tmp_path / "staged").glob(".*.tmp"))  # the staging file is gone
+    _assert_same_corpus(reportkit.ingest([src], progress=False, jobs=1), reference)
+
+
 def test_csv_lines_format_as_pandas() -> None:
     """Commas, quotes, line breaks, missing values, -0.0, huge and tiny numbers."""
     texts = ["a", "", None, "1,234", 'say "hi"', "two\nlines", "cr\ronly", " pad ", "中文，全角"]
@@ -375,3 +410,26 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
     assert (out / "cache" / "index.json").read_bytes() == index
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
+
+
+def _logged(chunk: list[str]) -> list[str]:
+    """A chunk's work: its tasks noted in the log file each names (a worker's record)."""
+    for task in chunk:
+        with open(task.split("|")[0], "a", encoding="utf-8") as fh:
+            fh.write(task + "\n")
+    return chunk
+
+
+def test_the_pool_is_handed_a_few_chunks_ahead_not_all(tmp_path: Path) -> None:
+    """A caller that has not taken a result yet is not sent more: workers parse at most
+    ``AHEAD_PER_JOB`` chunks per worker ahead of it (results do not pile up in memory)."""
+    from reportkit.corpus import workers
+
+    log = tmp_path / "log"
+    chunks = [[f"{log}|{i}"] for i in range(40)]
+    results = workers.robust_map(_logged, chunks, 1, workers.Limits(), lambda t, why: [])
+    assert next(results) == chunks[0]
+    time.sleep(1.0)  # time enough for a worker to do everything it was given
+    started = len(log.read_text(encoding="utf-8").splitlines())
+    assert 1 + workers.AHEAD_PER_JOB <= started <= 2 + workers.AHEAD_PER_JOB
+    assert list(results) == chunks[1:]  # and the rest, in order, as they are asked for

@@ -28,24 +28,27 @@ others carry their cached ``entry``), ``cache.parsed(item, sha)`` for each fresh
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import sqlite3
 import stat
 import sys
 import time
 import unicodedata
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reportkit.corpus.outdir import atomic_write
+from reportkit.corpus.outdir import atomic_write, stage
 from reportkit.corpus.store import dumps_json, output_stats
 from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
@@ -96,6 +99,22 @@ def entry_key(sha256: str, overrides: dict[str, Any] | None) -> str:
     return f"{sha256}:{hashlib.sha256(extra.encode()).hexdigest()[:16]}"
 
 
+class FileStat(NamedTuple):
+    """What a run needs of a file's ``os.stat_result`` (a tenth of its size: a corpus has
+    many files)."""
+
+    st_mode: int
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        """The fields of ``st`` a run reads."""
+        return cls(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 @dataclass(slots=True)
 class Item:
     """One input file and how its report will be had."""
@@ -104,7 +123,7 @@ class Item:
     name: str  # the path as the system gives it, to open
     shown: str  # the path as written in the outputs (see safe_name)
     overrides: dict[str, Any] | None
-    stat: os.stat_result | None = None
+    stat: FileStat | os.stat_result | None = None
     key: str | None = None  # cache key, once the content hash is known
     entry: Entry | None = None  # a cached parse
     fixed: Any = None  # a Report decided without reading (not a regular file, too big)
@@ -210,7 +229,8 @@ class ParseCache:
         self.stats: dict[str, list[Any]] = {}
         self.last_run: dict[str, Any] = {}
         self._entries: dict[str, list[Any]] = {}
-        self._new: dict[str, Entry] = {}
+        self._new: sqlite3.Connection | None = None  # this run's entries, on disk
+        self._new_path: Path | None = None
         self._sources: list[_RowSource] | None = None
         self._stats_changed = False
         self._load()
@@ -272,8 +292,11 @@ class ParseCache:
         """Save the index after a run over ``items``: with ``written``, the entries
         recorded for the outputs just written; without, the old ones (and new stats)."""
         live = {item.shown for item in items}
-        self.save(live, {"fingerprint": fingerprint(items, max_bytes),
-                         "outputs": output_stats(self.out)} if written else None)
+        try:
+            self.save(live, {"fingerprint": fingerprint(items, max_bytes),
+                             "outputs": output_stats(self.out)} if written else None)
+        finally:
+            self.discard()
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -299,7 +322,7 @@ class ParseCache:
             source.close()
         self._sources = None
 
-    def known_sha(self, path: str, st: os.stat_result) -> str | None:
+    def known_sha(self, path: str, st: FileStat | os.stat_result) -> str | None:
         """The SHA-256 recorded for ``path`` if its size, mtime, ctime and inode are
         unchanged."""
         known = self.stats.get(path)
@@ -307,7 +330,7 @@ class ParseCache:
             return known[4]
         return None
 
-    def remember_stat(self, path: str, st: os.stat_result, sha256: str) -> None:
+    def remember_stat(self, path: str, st: FileStat | os.stat_result, sha256: str) -> None:
         """Record ``path``'s hash for its current stat (unless just modified or changed:
         a change within the file system's timestamp resolution would go unseen)."""
         if max(st.st_mtime_ns, st.st_ctime_ns) >= (time.time() - RACY_SECONDS) * 1e9:
@@ -323,8 +346,43 @@ class ParseCache:
 
     def record(self, key: str, meta: Meta, carry: tuple[float, ...] | None,
                v_off: int, v_len: int, c_off: int, c_len: int) -> None:
-        """A report of the run being written, and where its rows go in the new outputs."""
-        self._new[key] = Entry(meta, carry, v_off, v_len, c_off, c_len)
+        """A report of the run being written, and where its rows go in the new outputs
+        (kept on disk until :meth:`save`: a corpus has many)."""
+        entry = dumps_json(Entry(meta, carry, v_off, v_len, c_off, c_len).dump())
+        try:
+            if self._new is None:
+                self.dir.mkdir(parents=True, exist_ok=True)
+                # named like the index's temporaries: a killed run's is removed next time
+                self._new_path = stage(self.dir, INDEX)
+                self._new = sqlite3.connect(self._new_path, isolation_level=None)
+                self._new.execute("PRAGMA journal_mode = OFF")
+                self._new.execute("PRAGMA synchronous = OFF")
+                self._new.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB)")
+                self._new.execute("BEGIN")
+            self._new.execute("INSERT INTO entries VALUES (?, ?) ON CONFLICT (key) "
+                              "DO UPDATE SET entry = excluded.entry", (key, entry))
+        except sqlite3.Error as exc:
+            raise OSError(errno.EIO, f"cannot write the cache: {exc}",
+                          str(self._new_path or self.dir)) from exc
+
+    def _recorded(self) -> Iterator[tuple[str, bytes]]:
+        """This run's entries, in the order recorded, as (key, entry's JSON)."""
+        if self._new is not None:
+            yield from self._new.execute("SELECT key, entry FROM entries ORDER BY rowid")
+
+    def discard(self) -> None:
+        """Drop what this run recorded (a run that failed) and let go of the outputs."""
+        self.close()
+        if self._new is not None:
+            self._new.close()
+            self._new = None
+        if self._new_path is not None:
+            self._new_path.unlink(missing_ok=True)
+            self._new_path = None
+            try:
+                self.dir.rmdir()  # made for this run's entries, and nothing else came
+            except OSError:
+                pass
 
     def save(self, live_paths: set[str], last_run: dict[str, Any] | None) -> None:
         """Write the index. With ``last_run`` (after outputs were written): the entries
@@ -333,13 +391,25 @@ class ParseCache:
         if last_run is None and not self._stats_changed and len(stats) == len(self.stats):
             return
         if last_run is None:
-            entries, last_run = self._entries, self.last_run
+            entries: Iterable[tuple[str, bytes]] = (
+                (k, dumps_json(e)) for k, e in self._entries.items())
+            last_run = self.last_run
         else:
-            entries = {k: e.dump() for k, e in self._new.items()}
+            entries = self._recorded()
         self.dir.mkdir(parents=True, exist_ok=True)
-        index = {"version": self.version, "entries": entries, "stats": stats,
-                 "last_run": last_run}
-        atomic_write(self.dir / INDEX, lambda tmp: tmp.write_bytes(dumps_json(index)))
+
+        def write(tmp: Path) -> None:  # the JSON of the whole index, an entry at a time
+            with tmp.open("wb") as fh:
+                fh.write(b'{"version":' + dumps_json(self.version) + b',"entries":{')
+                for i, (key, entry) in enumerate(entries):
+                    fh.write((b"," if i else b"") + dumps_json(key) + b":" + entry)
+                fh.write(b'},"stats":' + dumps_json(stats) + b',"last_run":'
+                         + dumps_json(last_run) + b"}")
+
+        try:
+            atomic_write(self.dir / INDEX, write)
+        finally:
+            self.discard()
         readme = self.dir / README
         if not readme.exists():
             readme.write_text("reportkit's parse cache: an index into the outputs next to this "
@@ -363,7 +433,7 @@ class ParseCache:
             pass  # not there, or holding files that are not the cache's
 
 
-def _stat_key(st: os.stat_result) -> list[int]:
+def _stat_key(st: FileStat | os.stat_result) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 

@@ -9,7 +9,10 @@ overrides what the text says for the files it names.
 At scale: files are parsed by a pool of processes (one per core), in chunks; a worker sends
 back each chunk as compact Arrow batches, which the parent streams, in file order, into
 Parquet row groups and CSV (:class:`reportkit.corpus.store.CorpusWriter`), so the corpus is never
-held in memory whole. With an output folder, a content-hash cache (:mod:`reportkit.corpus.cache`)
+held in memory whole; what must be remembered of every report until the end (its row of
+``reports``, the first path of each content, the figures the cross-year checks compare) is
+kept on disk (:mod:`reportkit.corpus.staging`), and the cross-year checks are one pass over
+it after the last file. With an output folder, a content-hash cache (:mod:`reportkit.corpus.cache`)
 means a re-run parses only new or changed files, and writes nothing when nothing changed;
 its result is the same as a clean run's.
 """
@@ -27,7 +30,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from reportkit.corpus import manifest
-from reportkit.corpus.cache import CacheError, Item, Meta, ParseCache, Piece
+from reportkit.corpus.cache import CacheError, FileStat, Item, Meta, ParseCache, Piece
 from reportkit.corpus.files import (
     DEFAULT_MAX_SIZE_MB,
     UsageError,
@@ -42,6 +45,7 @@ from reportkit.corpus.manifest import Warn, read_manifests, resolve
 from reportkit.corpus.outdir import OutputError, owned
 from reportkit.corpus.pool import META_INDEX as _M
 from reportkit.corpus.pool import Carried, check_tuple, meta_of, parsed_stream
+from reportkit.corpus.staging import Staging
 from reportkit.corpus.store import (
     Corpus,
     CorpusWriter,
@@ -54,7 +58,6 @@ from reportkit.corpus.store import (
 from reportkit.corpus.workers import (
     Limits,
 )
-from reportkit.extract.checks import YearEntry, check_across_years
 from reportkit.schema.frames import (
     CHECKS_SCHEMA,
     REPORT_COLUMNS,
@@ -75,11 +78,13 @@ def _stat_items(files: list[Path], overrides: dict[Path, dict[str, Any]],
     items: list[Item] = []
     folders: dict[Path, Path] = {}
     for path in files:
-        item = Item(path, str(path), safe_name(path),
+        name, shown = str(path), safe_name(path)
+        item = Item(path, name, name if shown == name else shown,  # one string, usually
                     overrides.get(resolve(path, folders)) if overrides else None)
         items.append(item)
         try:
-            st = item.stat = path.stat()
+            st = path.stat()
+            item.stat = FileStat.of(st)
         except OSError:
             continue  # the worker reports why it cannot be read
         if not stat.S_ISREG(st.st_mode):
@@ -98,6 +103,9 @@ def _count(pieces: list[Piece]) -> int:
 class _MemorySink:
     """Collects the streamed rows into frames (an ingest without an output folder)."""
 
+    #: the rows of ``reports`` it takes in one frame
+    frame_rows: int | None = None
+
     def __init__(self) -> None:
         self.values: list[pa.Table] = []
         self.checks: list[pa.Table] = []
@@ -108,10 +116,12 @@ class _MemorySink:
     def write_checks(self, data: pa.Table) -> None:
         self.checks.append(data)
 
-    def commit(self, reports: pd.DataFrame) -> Corpus:
+    def commit(self, reports: Iterable[pd.DataFrame]) -> Corpus:
         values = pa.concat_tables(self.values) if self.values else VALUES_SCHEMA.empty_table()
         checks = pa.concat_tables(self.checks) if self.checks else CHECKS_SCHEMA.empty_table()
-        return Corpus(to_frame(values), reports, to_frame(checks))
+        frames = list(reports)
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        return Corpus(to_frame(values), frame, to_frame(checks))
 
     def abort(self) -> None:
         self.values, self.checks = [], []
@@ -119,14 +129,12 @@ class _MemorySink:
 
 class _Assembler:
     """Takes each file's report in file order: marks copies as duplicates, streams rows
-    to the sink in batches, keeps what the reports frame and cross-year check need."""
+    to the sink in batches; what the reports frame and the cross-year checks need goes
+    to ``staging`` (on disk), so nothing here grows with the corpus."""
 
-    def __init__(self, sink: CorpusWriter | _MemorySink) -> None:
+    def __init__(self, sink: CorpusWriter | _MemorySink, staging: Staging) -> None:
         self.sink = sink
-        self.rows: list[tuple[Any, ...]] = []  # of reports, in REPORT_COLUMNS order
-        self.carry: list[YearEntry] = []
-        self.first_of: dict[str, str] = {}
-        self.copies: dict[str, int] = {}
+        self.staging = staging
         self.pending: dict[str, list[list[Any]]] = {"values": [], "checks": []}
         self.pending_rows = 0
         self.written = {"values": 0, "checks": 0}  # rows handed on so far
@@ -136,20 +144,18 @@ class _Assembler:
         """Take one file's report; returns where its rows start in the outputs (values,
         checks), or None for a duplicate."""
         sha = meta[_M["sha256"]]
-        if sha and sha in self.first_of:
-            copy = self.copies[sha] = self.copies.get(sha, 1) + 1
-            dup = _duplicate(meta[_M["report_id"]], path, sha, copy, self.first_of[sha])
-            self.rows.append(_report_row(meta_of(dup), path))
+        copy = self.staging.copy_of(sha, path) if sha else None
+        if copy is not None:
+            first, number = copy
+            dup = _duplicate(meta[_M["report_id"]], path, sha, number, first)
+            self.staging.add_report(_report_row(meta_of(dup), path))
             return None
         offsets = self.written["values"], self.written["checks"]
-        if sha:
-            self.first_of[sha] = path
-        self.rows.append(_report_row(meta, path))
+        self.staging.add_report(_report_row(meta, path))
         if carry is not None:
-            self.carry.append(YearEntry(meta[_M["report_id"]],
-                                        meta[_M["agency_id"]] or meta[_M["agency"]],
-                                        meta[_M["year"]], Carried(carry),
-                                        meta[_M["template"]] or ""))
+            self.staging.add_carry(meta[_M["report_id"]],
+                                   meta[_M["agency_id"]] or meta[_M["agency"]],
+                                   meta[_M["year"]], carry, meta[_M["template"]] or "")
         for name, pieces in (("values", values), ("checks", checks)):
             pending = self.pending[name]
             for table, offset, count in pieces:
@@ -179,11 +185,15 @@ class _Assembler:
 
     def finish(self, before_commit: Any = None) -> Any:
         self.flush()
-        cross = check_across_years(self.carry)
-        if cross:
-            self.sink.write_checks(pa.Table.from_batches(
-                [rows_batch([check_tuple(c) for c in cross], CHECKS_SCHEMA)]))
-        reports = _reports_frame(self.rows, cross)
+        rows: list[tuple] = []
+        for check in self.staging.across_years(Carried):  # after every file's own checks
+            rows.append(check_tuple(check))
+            if len(rows) >= _BATCH_ROWS:
+                self.sink.write_checks(pa.Table.from_batches([rows_batch(rows, CHECKS_SCHEMA)]))
+                rows = []
+        if rows:
+            self.sink.write_checks(pa.Table.from_batches([rows_batch(rows, CHECKS_SCHEMA)]))
+        reports = self.staging.reports(self.sink.frame_rows)
         if before_commit is not None:
             before_commit()
         return self.sink.commit(reports)
@@ -260,10 +270,15 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
     with parsed_stream([(it.name, it.overrides) for it in todo], max_bytes, jobs, limits) as fresh:
         sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
                                             else _MemorySink())
+        try:
+            staging = Staging(out_dir)
+        except BaseException:
+            sink.abort()
+            raise
         bar = tqdm(total=len(items), desc="reports", unit="file",
                    disable=None if progress else True)
         try:
-            assembler = _Assembler(sink)
+            assembler = _Assembler(sink, staging)
             for item in items:
                 if item.fixed is not None:
                     assembler.add(item.shown, meta_of(item.fixed), None, [], [])
@@ -286,9 +301,10 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
         except BaseException:
             sink.abort()
             if store is not None:
-                store.close()
+                store.discard()
             raise
         finally:
+            staging.close()
             bar.close()
     if out_dir is None:
         return result

@@ -130,18 +130,21 @@ def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
                    warn: Warn | None = None) -> dict[Path, dict[str, Any]]:
     """Overrides from every ``manifest.csv`` in the input roots, from each file's folder
     up to its root, keyed by the resolved path of the file each row names. ``roots``: the
-    folders given (a file given alone: its own folder); default, each file's folder."""
+    folders given (a file given alone: its own folder); default, each file's folder.
+    Equal rows share one dict: treat them as read-only."""
     files = list(files)
     roots = list(roots) if roots is not None else sorted({f.parent for f in files})
     say = warn if warn is not None else _warn
     overrides: dict[Path, dict[str, Any]] = {}
     resolved: dict[Path, Path] = {}
+    shared: dict[tuple, dict[str, Any]] = {}  # equal rows (a region, say) held once
     for folder in _folders_within(files, roots):
         manifest = folder / MANIFEST
         if not manifest.is_file():
             continue
         for name, entry in read_manifest(manifest, say).items():
-            overrides[resolve(folder / name, resolved)] = entry
+            overrides[resolve(folder / name, resolved)] = shared.setdefault(
+                tuple(entry.items()), entry)
     return overrides
 
 

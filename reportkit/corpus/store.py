@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -249,6 +250,9 @@ class CorpusWriter:
     times, then ``commit(reports)``; or ``abort()``. Usable as a context manager (an
     exception aborts)."""
 
+    #: the rows of ``reports`` it takes per frame (and writes per Parquet row group)
+    frame_rows: int | None = 16_384
+
     def __init__(self, out_dir: str | Path) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
@@ -289,18 +293,31 @@ class CorpusWriter:
             fh.close()
         self._parquet, self._csv = {}, {}
 
-    def commit(self, reports: pd.DataFrame) -> list[Path]:
-        """Write ``reports``, then move all six files into place. Returns their paths."""
+    def commit(self, reports: pd.DataFrame | Iterable[pd.DataFrame]) -> list[Path]:
+        """Write ``reports`` (a frame, or frames of its rows in order, at least one, all
+        of one set of dtypes), then move all six files into place. Returns their paths."""
+        frames = [reports] if isinstance(reports, pd.DataFrame) else reports
         try:
             self._close()
-            self._staged["reports.parquet"] = tmp = stage(self.out, "reports")
-            reports.to_parquet(tmp, index=False)
+            self._staged["reports.parquet"] = parquet = stage(self.out, "reports")
             self._staged["reports.csv"] = tmp = stage(self.out, "reports")
-            excel_safe_frame(reports).to_csv(tmp, index=False, encoding="utf-8-sig")
+            writer = None
+            try:
+                with tmp.open("wb") as fh:
+                    fh.write("\ufeff".encode())  # as to_csv(encoding="utf-8-sig") writes
+                    for i, frame in enumerate(frames):  # as reports.to_parquet / to_csv do
+                        table = pa.Table.from_pandas(frame, preserve_index=False)
+                        if writer is None:
+                            writer = pq.ParquetWriter(parquet, table.schema)
+                        writer.write_table(table)
+                        fh.write(excel_safe_frame(frame).to_csv(
+                            index=False, header=i == 0).encode("utf-8"))
+            finally:
+                if writer is not None:
+                    writer.close()
             self._staged["values.csv"] = tmp = stage(self.out, "values")
             write_wide_csv(self._staged["values.parquet"],
-                           pa.Table.from_pandas(reports[list(REPORT_FIELDS)],
-                                                preserve_index=False), tmp)
+                           pq.read_table(parquet, columns=list(REPORT_FIELDS)), tmp)
         except BaseException:
             self.abort()
             raise

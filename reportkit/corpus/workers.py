@@ -141,17 +141,35 @@ def robust_map(work: Callable[[Chunk], Any], chunks: list[Chunk], jobs: int, lim
     """
     pool = ProcessPoolExecutor(max(1, min(jobs, len(chunks))), mp_context=_context(True),
                                initializer=init_worker, initargs=(limits,))
-    slots: list[tuple[Chunk, Future]] = [(c, _submit(pool, work, c)) for c in chunks]
+    slots: list[tuple[Chunk, Future | None]] = [(c, None) for c in chunks]
+    _submit_ahead(pool, work, slots, 0, jobs)
     return _results(pool, slots, work, jobs, limits, lost)
 
 
-def _results(pool: ProcessPoolExecutor, slots: list[tuple[Chunk, Future]],
+#: Chunks handed to the pool ahead of the one the caller waits for, per worker: enough to
+#: keep every worker busy, few enough that results a slow caller has not taken yet do not
+#: pile up in its memory (at most this many per worker are parsed and waiting).
+AHEAD_PER_JOB = 3
+
+
+def _submit_ahead(pool: ProcessPoolExecutor, work: Callable[[Chunk], Any],
+                  slots: list[tuple[Chunk, Future | None]], k: int, jobs: int) -> None:
+    """Submit the chunks of ``slots[k:]`` within the window not submitted yet."""
+    for i in range(k, min(len(slots), k + max(1, jobs) * AHEAD_PER_JOB + 1)):
+        chunk, future = slots[i]
+        if future is None:
+            slots[i] = (chunk, _submit(pool, work, chunk))
+
+
+def _results(pool: ProcessPoolExecutor, slots: list[tuple[Chunk, Future | None]],
              work: Callable[[Chunk], Any], jobs: int, limits: Limits,
              lost: Callable[[Task, str], Any]) -> Iterator[Any]:
     try:
         k = 0
         while k < len(slots):
+            _submit_ahead(pool, work, slots, k, jobs)
             chunk, future = slots[k]
+            assert future is not None
             try:
                 result = future.result()
             except Exception as exc:
@@ -166,7 +184,7 @@ def _results(pool: ProcessPoolExecutor, slots: list[tuple[Chunk, Future]],
                     result = lost(chunk[0], why)
                     slots[k] = (chunk, _done(result))
                 else:
-                    slots[k:k + 1] = [([t], _done(None)) for t in chunk]
+                    slots[k:k + 1] = [([t], None) for t in chunk]
                 slots[k:] = [_again(pool, work, c, f) for c, f in slots[k:]]
                 continue
             slots[k] = (chunk, _done(None))  # let the result go once handed on
@@ -189,10 +207,11 @@ def _done(result: Any) -> Future:
 
 
 def _again(pool: ProcessPoolExecutor, work: Callable[[Chunk], Any], chunk: Chunk,
-           future: Future) -> tuple[Chunk, Future]:
-    """A slot after a pool broke: kept if its result came, else submitted anew."""
-    if future.done() and not future.cancelled() and future.exception() is None \
-            and future.result() is not None:
+           future: Future | None) -> tuple[Chunk, Future | None]:
+    """A slot after a pool broke: kept if its result came or it was not submitted yet,
+    else submitted anew."""
+    if future is None or (future.done() and not future.cancelled()
+                          and future.exception() is None and future.result() is not None):
         return chunk, future
     return chunk, _submit(pool, work, chunk)
 
