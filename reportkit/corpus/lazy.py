@@ -47,8 +47,22 @@ def connect(memory_limit: str = MEMORY_LIMIT, threads: int = THREADS) -> Any:
     spill = Path(tempfile.gettempdir()) / f"reportkit-duckdb-{os.getpid()}"
     con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit,
                                  "temp_directory": str(spill)})
-    con.execute("SET enable_progress_bar=false")
+    progress_bar_off(con)
     return con
+
+
+def progress_bar_off(con: Any) -> None:
+    """``SET enable_progress_bar=false`` on ``con``. Inside Jupyter without ipywidgets
+    DuckDB refuses to change the setting at all (it raises InvalidInputException, "Could
+    not change the progress bar setting"); it then draws no bar either (duckdb/duckdb#6831),
+    so that refusal is taken as off."""
+    import duckdb
+
+    try:
+        con.execute("SET enable_progress_bar=false")
+    except duckdb.InvalidInputException as exc:
+        if "progress bar" not in str(exc):
+            raise
 
 
 @contextmanager
@@ -56,7 +70,7 @@ def cursor(con: Any) -> Iterator[Any]:
     """A cursor of ``con`` (its own registrations, the progress bar off), closed after."""
     cur = con.cursor()
     try:
-        cur.execute("SET enable_progress_bar=false")
+        progress_bar_off(cur)
         yield cur
     finally:
         cur.close()
