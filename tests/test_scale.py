@@ -53,9 +53,14 @@ def _assert_same_outputs(a: Path, b: Path) -> None:
             pd.testing.assert_frame_equal(pd.read_parquet(a / name), pd.read_parquet(b / name))
 
 
+def _frame(frame: object) -> pd.DataFrame:
+    """A corpus frame as pandas (a loaded corpus's values stay in Parquet until asked)."""
+    return frame.to_pandas() if hasattr(frame, "to_pandas") else frame  # type: ignore[union-attr]
+
+
 def _assert_same_corpus(a: Corpus, b: Corpus) -> None:
     for name in ("values", "reports", "checks"):
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+        pd.testing.assert_frame_equal(_frame(getattr(a, name)), _frame(getattr(b, name)))
 
 
 class _Parsed:

@@ -1,8 +1,11 @@
 """Outcome shares, review and litigation rates, correction rates: pure functions over the
 tidy frames that ``reportkit ingest`` writes (``values``, ``reports``, ``checks``).
 
-Every function is a vectorised pandas computation (merges and group-bys, no loop over
-reports), so a corpus of 10,000 reports takes about as long as a handful.
+What is read from ``values`` runs as SQL in DuckDB (:mod:`reportkit.analysis.sql`):
+pushed down to ``values.parquet`` for a corpus from :func:`reportkit.load` (its ``values``
+are a :class:`reportkit.corpus.lazy.LazyValues`), on the registered DataFrame for one in
+memory. Only per-report figures come back; the pooling, rates and intervals are pandas on
+those (group-bys, no loop over reports), so a national corpus never sits in memory.
 
 The blank rule (missing is never zero)
 --------------------------------------
@@ -49,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from reportkit import schema
+from reportkit.analysis import sql
 from reportkit.analysis.selection import Selection
 from reportkit.analysis.selection import SelectionError as SelectionError
 from reportkit.schema.frames import STATUSES
@@ -66,6 +70,7 @@ LITIGATION_ROWS = ("litigation_direct", "litigation_after_review")
 RATE_MEASURES = ("review", "litigation", "litigation_direct", "litigation_after_review")
 _CELL = ["table", "row", "column"]
 _META = ["agency", "agency_short", "year"]
+_META_ALL = (*_META, "region")
 
 
 def wilson_interval(successes: object, trials: object, z: float = Z95
@@ -113,6 +118,8 @@ def select(values: pd.DataFrame, reports: pd.DataFrame, years: object = None,
     if statuses is not None and "status" in reports:
         keep &= reports["status"].isin(list(statuses))
     chosen = reports.loc[keep].reset_index(drop=True)
+    if sql.is_lazy(values):  # a stored corpus: the selection stays a condition on the file
+        return values.restrict(chosen["report_id"]), chosen  # type: ignore[union-attr]
     return values.loc[values["report_id"].isin(chosen["report_id"])].reset_index(drop=True), chosen
 
 
@@ -160,8 +167,7 @@ def agency_volume(values: pd.DataFrame, reports: pd.DataFrame,
                   row: str = "total_processed") -> pd.Series:
     """Requests per agency (``requests/row/total`` summed over its reports, blanks
     skipped), largest first: the order in which charts list agencies."""
-    cells = values[(values["table"] == REQUESTS) & (values["row"] == row)
-                   & (values["column"] == TOTAL)][["report_id", "value"]]
+    cells = sql.report_cells(values, REQUESTS, row, TOTAL)
     frame = one_name_per_body(reports)[["report_id", "agency"]].merge(
         cells, on="report_id", how="left")
     volume = frame.groupby("agency", dropna=False, sort=False)["value"].sum()
@@ -205,14 +211,16 @@ def _layout_name(layout: tuple[str, tuple[str, ...]]) -> str:
 
 def _report_layouts(values: pd.DataFrame, reports: pd.DataFrame) -> pd.Series:
     """Each report's layout name (its template, with the variant rows it prints)."""
-    names = reports["template"].astype(object).astype(str)
+    names = reports["template"].astype(object).astype(str).reset_index(drop=True)
+    every = [v for variants in schema.ROW_VARIANTS.values() for v in variants]
+    present = sql.rows_present(values, reports, REQUESTS, every)
     for template, variants in schema.ROW_VARIANTS.items():
         for variant in variants:
-            holders = values.loc[(values["table"] == REQUESTS) & (values["row"] == variant),
-                                 "report_id"]
-            has = reports["report_id"].isin(holders) & (names.str.split("+").str[0] == template)
+            holders = np.zeros(len(reports), dtype=bool)
+            holders[present.loc[present["row"] == variant, "rix"].to_numpy(dtype="int64")] = True
+            has = holders & (names.str.split("+").str[0] == template)
             names = names.where(~has, names + "+" + variant)
-    return names
+    return names.set_axis(reports.index)
 
 
 def _spec(terms: Iterable[tuple[str, _Term]]) -> pd.DataFrame:
@@ -226,38 +234,18 @@ def _per_report(values: pd.DataFrame, reports: pd.DataFrame, spec: pd.DataFrame,
                 den_adds_num: bool = False) -> pd.DataFrame:
     """Numerator and denominator of each measure in each report (NaN when a needed cell is
     blank or absent), with the report's blank-cell count and identity flag."""
-    grid = reports[["report_id"]].assign(template=_report_layouts(values, reports)).merge(
-        spec, on="template", how="inner")
-    needed = values[values["table"].isin(spec["table"].unique())
-                    & values["row"].isin(spec["row"].unique())
-                    & values["column"].isin(spec["column"].unique())]
-    needed = needed[["report_id", *_CELL, "value"]].assign(_present=True)
-    grid = grid.merge(needed, on=["report_id", *_CELL], how="left")
-    missing = grid["value"].isna()
-    grid = grid.assign(_missing=missing.astype("int64"),
-                       _blank=(missing & grid["_present"].notna()).astype("int64"))
-    if grid.empty:
+    out = sql.cell_sums(values, reports, _report_layouts(values, reports), spec)
+    if out.empty:
         return pd.DataFrame({"report_id": [], "measure": [], "numerator": [],
                              "denominator": [], "n_blank_cells": [],
                              **{c: [] for c in _META}, "failed_checks": []}).astype(
             {"numerator": "float64", "denominator": "float64", "n_blank_cells": "int64",
              "failed_checks": "bool"})
-    parts = grid.groupby(["report_id", "measure", "part"], sort=False).agg(
-        value=("value", "sum"), missing=("_missing", "sum"), blank=("_blank", "sum"))
-    parts["value"] = parts["value"].where(parts["missing"] == 0)
-    wide = parts.unstack("part")
-    out = pd.DataFrame({
-        "numerator": wide[("value", "num")],
-        "denominator": wide[("value", "den")],
-        "n_blank_cells": wide[("blank", "num")].fillna(0) + wide[("blank", "den")].fillna(0),
-    })
+    ids = reports["report_id"].to_numpy(dtype=object)[out.pop("rix").to_numpy()]
+    out.insert(0, "report_id", ids)
     if den_adds_num:
         out["denominator"] = out["denominator"] + out["numerator"]
-    out = out.reset_index()
-    meta_cols = ["report_id", *[c for c in (*_META, "region") if c in reports]]
-    meta = one_name_per_body(reports)[meta_cols].copy()
-    failed = reports["n_checks_failed"] if "n_checks_failed" in reports else 0
-    meta["failed_checks"] = pd.to_numeric(failed, errors="coerce").fillna(0).gt(0)
+    meta = _report_meta(reports, ["report_id", *_META_ALL])
     return out.merge(meta, on="report_id", how="left")
 
 
@@ -282,6 +270,44 @@ def _aggregate(per_report: pd.DataFrame, by: list[str], order: Sequence[str],
         n_reports=("_used", "sum"), n_excluded=("_excluded", "sum"),
         n_blank_cells=("n_blank_cells", "sum"),
         n_reports_failed_checks=("_failed", "sum")).reset_index()
+    return _finish(out, by, order, scale)
+
+
+def _report_meta(reports: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``columns`` of ``reports`` (bodies named once: :func:`one_name_per_body`) and
+    ``failed_checks``, row for row."""
+    meta = one_name_per_body(reports)[[c for c in columns if c in reports]].copy()
+    failed = reports["n_checks_failed"] if "n_checks_failed" in reports else 0
+    meta["failed_checks"] = pd.to_numeric(failed, errors="coerce").fillna(0).gt(0)
+    return meta
+
+
+def _pooled(values: pd.DataFrame, reports: pd.DataFrame, layouts: pd.Series,
+            spec: pd.DataFrame, by: list[str], meta: pd.DataFrame,
+            den_adds_num: bool = False) -> pd.DataFrame:
+    """What :func:`_aggregate` pools from :func:`_per_report`, pooled in DuckDB
+    (:func:`reportkit.analysis.sql.pooled_sums`): one row per ``by`` group (of ``meta``,
+    the reports' group columns row for row) and measure, before the rates."""
+    keys = pd.DataFrame({c: (meta[c] if c in meta else pd.Series(np.nan, index=meta.index))
+                         for c in by}, index=meta.index)
+    for col in by:
+        if col != "year":
+            keys[col] = keys[col].astype(object)
+    groups = (keys.groupby(by, dropna=False, sort=False).ngroup().to_numpy(dtype="int64")
+              if by else np.zeros(len(keys), dtype="int64"))
+    pooled = sql.pooled_sums(values, reports, layouts, spec, groups,
+                             meta["failed_checks"].to_numpy(dtype=bool), den_adds_num)
+    first = pd.Series(np.arange(len(keys))).groupby(groups).first()
+    where = first.reindex(pooled["gid"].to_numpy()).to_numpy(dtype="int64")
+    labels = keys.iloc[where].reset_index(drop=True)
+    return pd.concat([labels, pooled.drop(columns="gid")], axis=1)
+
+
+def _finish(out: pd.DataFrame, by: list[str], order: Sequence[str], scale: float = 1.0
+            ) -> pd.DataFrame:
+    """Pooled counts (one row per group and measure) with the rate, its Wilson interval
+    and the bookkeeping columns, in order."""
+    keys = [*by, "measure"]
     empty = out["n_reports"] == 0
     out.loc[empty, ["numerator", "denominator"]] = np.nan
     out[["numerator", "denominator"]] = out[["numerator", "denominator"]].astype("float64")
@@ -335,9 +361,10 @@ def outcome_shares(values: pd.DataFrame, reports: pd.DataFrame,
     if level not in ("row", "group"):
         raise ValueError("level must be 'row' or 'group'")
     keys = _by(by)
-    per = _per_report(values, reports, _outcome_spec(level, column))
+    pooled = _pooled(values, reports, _report_layouts(values, reports),
+                     _outcome_spec(level, column), keys, _report_meta(reports, _META_ALL))
     order = schema.OUTCOME_ROWS if level == "row" else tuple(schema.OUTCOME_GROUPS)
-    out = _aggregate(per, keys, order).rename(columns={
+    out = _finish(pooled, keys, order).rename(columns={
         "measure": "outcome", "numerator": "count", "denominator": "total_processed",
         "rate": "share"})
     groups = out["outcome"].map(schema.outcome_group) if level == "row" else out["outcome"]
@@ -375,8 +402,9 @@ def review_litigation_rates(values: pd.DataFrame, reports: pd.DataFrame,
     ``ci_low``, ``ci_high`` (per 100), ``n_reports``, ``n_excluded``, ``n_blank_cells``,
     ``n_reports_failed_checks``, ``flag_failed_checks``."""
     keys = _by(by)
-    per = _per_report(values, reports, _rate_spec())
-    return _aggregate(per, keys, RATE_MEASURES, scale=100.0).rename(columns={
+    pooled = _pooled(values, reports, _report_layouts(values, reports), _rate_spec(), keys,
+                     _report_meta(reports, _META_ALL))
+    return _finish(pooled, keys, RATE_MEASURES, scale=100.0).rename(columns={
         "numerator": "cases", "denominator": "new_requests", "rate": "rate_per_100"})
 
 
@@ -400,8 +428,9 @@ def correction_rates(values: pd.DataFrame, reports: pd.DataFrame,
     ``decided``, ``correction_rate`` (0–1), ``ci_low``, ``ci_high``, ``n_reports``,
     ``n_excluded``, ``n_blank_cells``, ``n_reports_failed_checks``, ``flag_failed_checks``."""
     keys = _by(by)
-    per = _per_report(values, reports, _correction_spec(), den_adds_num=True)
-    return _aggregate(per, keys, RATE_MEASURES).rename(columns={
+    pooled = _pooled(values, reports, _report_layouts(values, reports), _correction_spec(),
+                     keys, _report_meta(reports, _META_ALL), den_adds_num=True)
+    return _finish(pooled, keys, RATE_MEASURES).rename(columns={
         "numerator": "corrected", "denominator": "decided", "rate": "correction_rate"})
 
 
@@ -456,17 +485,14 @@ def blank_cells(values: pd.DataFrame, reports: pd.DataFrame, per: str = "report"
                 ) -> pd.DataFrame:
     """Blank cells (value NaN) counted per report (``per="report"``: with the number of
     cells read) or per table row (``per="row"``: in how many reports it is blank)."""
-    frame = values.assign(_blank=values["value"].isna().astype("int64"))
     if per == "row":
-        out = frame.groupby(["table", "row"], sort=False).agg(
-            reports=("report_id", "nunique"), blank_cells=("_blank", "sum")).reset_index()
+        out = sql.blanks_per_row(values)
         out = out[out["blank_cells"] > 0]
         return out.sort_values("blank_cells", ascending=False, kind="stable"
                                ).reset_index(drop=True)
     if per != "report":
         raise ValueError("per must be 'report' or 'row'")
-    counts = frame.groupby("report_id", sort=False).agg(
-        cells=("_blank", "size"), blank_cells=("_blank", "sum")).reset_index()
+    counts = sql.blanks_per_report(values)
     meta = [c for c in ("report_id", *_META, "template", "status") if c in reports]
     out = reports[meta].merge(counts, on="report_id", how="left")
     out[["cells", "blank_cells"]] = out[["cells", "blank_cells"]].fillna(0).astype("int64")

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportkit import analysis, schema
+from reportkit.analysis import sql
 
 REQUESTS, REVIEW, TOTAL = "requests", "review_litigation", "total"
 LITIGATION = ("litigation_direct", "litigation_after_review")
@@ -186,28 +187,11 @@ def per_report(values: pd.DataFrame, reports: pd.DataFrame,
     if unknown:
         raise ValueError(f"unknown metrics {unknown}: choose from {list(METRICS)}")
     spec = _spec(names)
-    grid = reports[["report_id", "template"]].astype({"template": object}).merge(
-        spec, on="template", how="inner")
-    cells = ["table", "row", "column"]
-    needed = values[values["table"].isin(spec["table"].unique())
-                    & values["row"].isin(spec["row"].unique())][
-        ["report_id", *cells, "value"]].assign(_present=True)
-    grid = grid.merge(needed, on=["report_id", *cells], how="left")
-    missing = grid["value"].isna()
-    grid = grid.assign(_w=grid["value"] * grid["sign"], _missing=missing.astype("int64"),
-                       _blank=(missing & grid["_present"].notna()).astype("int64"))
-    parts = grid.groupby(["report_id", "measure", "part"], sort=False).agg(
-        value=("_w", "sum"), missing=("_missing", "sum"), blank=("_blank", "sum"))
-    parts["value"] = parts["value"].where(parts["missing"] == 0)
-    wide = parts.unstack("part")
-    if wide.empty:
-        out = pd.DataFrame(columns=["report_id", "measure", "numerator", "denominator",
-                                    "n_blank_cells"])
-    else:
-        out = pd.DataFrame({
-            "numerator": wide[("value", "num")], "denominator": wide[("value", "den")],
-            "n_blank_cells": wide[("blank", "num")].fillna(0)
-            + wide[("blank", "den")].fillna(0)}).reset_index()
+    sums = sql.cell_sums(values, reports, reports["template"], spec)
+    ids = reports["report_id"].to_numpy(dtype=object)[sums.pop("rix").to_numpy()]
+    sums.insert(0, "report_id", ids)
+    out = sums if len(sums) else pd.DataFrame(
+        columns=["report_id", "measure", "numerator", "denominator", "n_blank_cells"])
     meta = reports[["report_id", *[c for c in GROUPABLE if c in reports]]].copy()
     failed = reports["n_checks_failed"] if "n_checks_failed" in reports else 0
     meta["failed_checks"] = pd.to_numeric(failed, errors="coerce").fillna(0).gt(0)
@@ -222,13 +206,19 @@ def compute(values: pd.DataFrame, reports: pd.DataFrame, by: str | Sequence[str]
     — the body key —, ``"year"``, ``"level"`` …). Reports are those given: narrow them with
     :func:`reportkit.analysis.select` first. Columns: see the module docstring."""
     names = list(metrics or METRICS)
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metrics {unknown}: choose from {list(METRICS)}")
     keys = group_columns(reports, by)
-    per = per_report(values, reports, names)
+    meta = reports[[c for c in GROUPABLE if c in reports]].copy()
+    failed = reports["n_checks_failed"] if "n_checks_failed" in reports else 0
+    meta["failed_checks"] = pd.to_numeric(failed, errors="coerce").fillna(0).gt(0)
+    pooled = analysis._pooled(values, reports, reports["template"], _spec(names), keys, meta)
     frames = []
     for scale in sorted({METRICS[n].scale for n in names}):
         chosen = [n for n in names if METRICS[n].scale == scale]
-        part = per[per["measure"].isin(chosen)]
-        frames.append(analysis._aggregate(part, keys, names, scale=scale))
+        part = pooled[pooled["measure"].isin(chosen)].reset_index(drop=True)
+        frames.append(analysis._finish(part, keys, names, scale=scale))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     rank = {n: i for i, n in enumerate(names)}
     out = out.assign(_o=out["measure"].map(rank)).sort_values(

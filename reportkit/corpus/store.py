@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from reportkit.corpus import lazy
 from reportkit.corpus.outdir import atomic_write, publish, stage
 from reportkit.corpus.wide import REPORT_FIELDS, WidePivot, wide_columns
 from reportkit.schema.frames import (
@@ -387,15 +388,47 @@ def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
     return stats
 
 
+class LoadedCorpus(StoredCorpus):
+    """A processed folder, lazily: ``values`` stays in ``values.parquet`` as a
+    :class:`reportkit.corpus.lazy.LazyValues` (queried by DuckDB, read into pandas only when
+    asked: ``corpus.values.to_pandas()``); ``reports`` and ``checks`` are pandas frames read
+    on first use. One DuckDB connection per corpus (:func:`reportkit.corpus.lazy.connect`)."""
+
+    def __init__(self, directory: str | Path, memory_limit: str = lazy.MEMORY_LIMIT,
+                 threads: int = lazy.THREADS) -> None:
+        super().__init__(directory)
+        self._settings = {"memory_limit": memory_limit, "threads": threads}
+        self._con: Any = None
+
+    @property
+    def con(self) -> Any:
+        """This corpus's DuckDB connection (made on first use)."""
+        if self._con is None:
+            self._con = lazy.connect(**self._settings)
+        return self._con
+
+    values = property(  # type: ignore[assignment]
+        lambda self: lazy.LazyValues(self.directory / "values.parquet", self.con))
+
+    @property
+    def values_rel(self) -> Any:
+        """``values.parquet`` as a DuckDB relation (``.df()``, ``.filter(…)``, SQL)."""
+        return self.con.read_parquet(str(self.directory / "values.parquet"))
+
+    def __repr__(self) -> str:
+        return f"LoadedCorpus({str(self.directory)!r})"
+
+
 def load(directory: str | Path = PROCESSED_DIR) -> Corpus:
-    """Read a processed folder (written by ``reportkit ingest``) back into a Corpus."""
+    """Open a processed folder (written by ``reportkit ingest``): a :class:`LoadedCorpus`,
+    whose ``values`` stay in Parquet for DuckDB (see :mod:`reportkit.corpus.lazy`)."""
     d = Path(directory)
     missing = [n for n in FRAMES if not (d / f"{n}.parquet").exists()]
     if missing:
         raise FileNotFoundError(
             f"{d}: no {', '.join(m + '.parquet' for m in missing)}; "
             f"run `reportkit ingest data/raw --out {d}` first")
-    return Corpus(*(pd.read_parquet(d / f"{n}.parquet") for n in FRAMES))
+    return LoadedCorpus(d)
 
 
 def dumps_json(obj: Any) -> bytes:
