@@ -7,7 +7,9 @@ punctuation dropped, every digit read as 0 so that a copy with this year's figur
 still matches — and cut into character shingles of :data:`SHINGLE` characters.
 
 * ``repeated_share`` = |A ∩ B| / |A|: the share of this report's shingles found in the other
-  report (exact, on the shingle sets);
+  report (on the shingle sets, each shingle kept as a 64-bit hash — 8 bytes instead of a
+  Python string, so a national corpus fits in memory; two different shingles share a hash
+  with a chance of about 2⁻⁶⁴);
 * ``jaccard`` = |A ∩ B| / |A ∪ B|.
 
 Pairs compared: each report with the same body's report of the year before (body key
@@ -20,9 +22,9 @@ exactly — so a national corpus is not compared pair by pair. A pair whose
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +53,14 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", _DROP.sub("", unicodedata.normalize("NFKC", text)))
 
 
+def _hashed(items: frozenset[str]) -> np.ndarray:
+    """The shingles as sorted unique 64-bit hashes (BLAKE2b, 8 bytes each)."""
+    out = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8)
+                                      .digest(), "little") for s in items),
+                      dtype=np.uint64, count=len(items))
+    return np.unique(out)
+
+
 def shingles(text: str, size: int = SHINGLE) -> frozenset[str]:
     """The character shingles of the normalised ``text`` (empty when it is too short)."""
     norm = normalise(text)
@@ -68,17 +78,18 @@ def prose(path: str | Path) -> str:
     return "\n".join(doc.paragraphs())
 
 
-def _pair(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
-    common = len(a & b)
-    return common / len(a), common / len(a | b)
+def _pair(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    common = int(np.intersect1d(a, b, assume_unique=True).size)
+    return common / len(a), common / (len(a) + len(b) - common)
 
 
-def _minhashes(sets: Iterable[frozenset[str]]) -> list:
-    """One MinHash per shingle set, built in bulk."""
+def _minhash(items: frozenset[str]) -> object:
+    """The MinHash of one shingle set (as ``MinHash.bulk`` builds it)."""
     from datasketch import MinHash
 
-    return MinHash.bulk([[s.encode("utf-8") for s in items] for items in sets],
-                        num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM)
+    m.update_batch([s.encode("utf-8") for s in items])
+    return m
 
 
 def copied_reports(reports: pd.DataFrame, texts: dict[str, str] | None = None,
@@ -90,13 +101,17 @@ def copied_reports(reports: pd.DataFrame, texts: dict[str, str] | None = None,
     Columns: :data:`COLUMNS`; ``finding`` is ``repeated_share >= threshold``."""
     body = metrics.body_column(reports)
     frame = reports[reports["year"].notna()]
-    sets = {}
-    for r in frame.itertuples():
+    sets: dict[str, np.ndarray] = {}
+    minhashes: dict[str, object] = {}
+    for r in frame.itertuples():  # one report's shingle strings at a time, then hashes
         text = (texts or {}).get(r.report_id)
         if text is None:
             text = prose(r.source_path)
-        sets[r.report_id] = shingles(text)
-    frame = frame[frame["report_id"].map(lambda rid: bool(sets[rid]))]
+        items = shingles(text)
+        if items:
+            sets[r.report_id] = _hashed(items)
+            minhashes[r.report_id] = _minhash(items)
+    frame = frame[frame["report_id"].isin(list(sets))]
     rows = []
     meta = {r.report_id: (getattr(r, body), r.agency, int(r.year))
             for r in frame.itertuples()}
@@ -106,20 +121,20 @@ def copied_reports(reports: pd.DataFrame, texts: dict[str, str] | None = None,
         if earlier:
             rows.append(_row(meta, rid, earlier, "previous_year", sets, threshold))
     for _year, part in frame.groupby("year"):
-        rows += _same_year(list(part["report_id"]), meta, sets, threshold)
+        rows += _same_year(list(part["report_id"]), meta, sets, minhashes, threshold)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values("repeated_share", ascending=False, kind="stable").reset_index(
         drop=True)
 
 
-def _same_year(ids: list[str], meta: dict[str, tuple], sets: dict[str, frozenset[str]],
-               threshold: float) -> list[list]:
+def _same_year(ids: list[str], meta: dict[str, tuple], sets: dict[str, np.ndarray],
+               minhashes: dict[str, object], threshold: float) -> list[list]:
     """Reports of one year against other bodies' reports of that year: LSH candidates,
     the :data:`MAX_CANDIDATES` closest by MinHash estimate, then the exact share."""
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=max(threshold * 0.6, 0.1), num_perm=NUM_PERM)
-    hashes = _minhashes(sets[rid] for rid in ids)
+    hashes = [minhashes[rid] for rid in ids]
     for i, m in enumerate(hashes):
         lsh.insert(i, m)
     matrix = np.vstack([m.hashvalues for m in hashes]) if hashes else np.empty((0, NUM_PERM))
@@ -139,7 +154,7 @@ def _same_year(ids: list[str], meta: dict[str, tuple], sets: dict[str, frozenset
 
 
 def _row(meta: dict[str, tuple], rid: str, other: str, relation: str,
-         sets: dict[str, frozenset[str]], threshold: float) -> list:
+         sets: dict[str, np.ndarray], threshold: float) -> list:
     share, jaccard = _pair(sets[rid], sets[other])
     (_, agency, year), (_, other_agency, other_year) = meta[rid], meta[other]
     return [rid, agency, year, other, other_agency, other_year, relation, share, jaccard,
