@@ -255,6 +255,64 @@ def test_agency_id_pairs_years_in_an_ingest(tmp_path: Path) -> None:
     assert (corpus.checks["check"] == "carried_across_years").any()
 
 
+@pytest.mark.parametrize(("agency", "key", "short"), [
+    # 乡, 镇 and 旗 inside a unit's name (新乡市, 萍乡市, 红旗区) do not end the unit
+    ("河南省新乡市红旗区人民政府", "红旗区人民政府", "红旗区"),
+    ("江西省萍乡市安源区人民政府", "安源区人民政府", "安源区"),
+    ("内蒙古自治区锡林郭勒盟正蓝旗人民政府", "正蓝旗人民政府", "正蓝旗"),
+    ("北京市通州区漷县镇", "通州区漷县镇", "漷县镇"),
+    ("镇江市京口区人民政府", "京口区人民政府", "京口区")])
+def test_agency_id_and_short_name_of_units_named_with_unit_words(agency: str, key: str,
+                                                                 short: str) -> None:
+    assert (metadata.agency_id(agency), metadata.short_name(agency)) == (key, short)
+
+
+@pytest.mark.parametrize(("names", "split"), [
+    # one body printed with and without its city or province: one key, nothing split
+    (["淮安市洪泽区人民政府", "洪泽区人民政府", "江苏省淮安市洪泽区人民政府"], {}),
+    (["山东省济南市东城区三河镇人民政府", "济南市东城区三河镇人民政府"], {}),
+    # two cities' 鼓楼区: two bodies; the bare name could be either, so it is neither
+    (["南京市鼓楼区人民政府", "福州市鼓楼区人民政府", "鼓楼区人民政府"],
+     {"南京市鼓楼区人民政府": "南京市鼓楼区人民政府",
+      "福州市鼓楼区人民政府": "福州市鼓楼区人民政府"}),
+    # two provinces: the city without its province goes with the province that has it
+    (["山东省济南市东城区三河镇人民政府", "江苏省常州市东城区三河镇人民政府",
+      "济南市东城区三河镇人民政府"],
+     {"山东省济南市东城区三河镇人民政府": "山东省济南市东城区三河镇人民政府",
+      "济南市东城区三河镇人民政府": "山东省济南市东城区三河镇人民政府",
+      "江苏省常州市东城区三河镇人民政府": "江苏省常州市东城区三河镇人民政府"})])
+def test_same_named_bodies_in_different_places_are_split(names: list[str],
+                                                         split: dict[str, str]) -> None:
+    assert len({metadata.agency_id(n) for n in names}) == 1
+    assert metadata.split_bodies(names) == split
+
+
+def test_same_named_bodies_of_two_cities_are_not_paired_across_years(tmp_path: Path) -> None:
+    """南京市鼓楼区 2021 and 福州市鼓楼区 2022 are two bodies: no cross-year check between
+    them (the 2021 report's carried-forward figures are not the other's carried-over
+    ones), each its own agency_id; 南京市鼓楼区 2022 pairs with 南京市鼓楼区 2021."""
+    text = MIYUN.read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text.replace("北京市密云区", "南京市鼓楼区"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text.replace("2021", "2022").replace(
+        "北京市密云区", "福州市鼓楼区"), encoding="utf-8")
+    corpus = reportkit.ingest([tmp_path], progress=False)
+    assert sorted(corpus.reports["agency_id"]) == ["南京市鼓楼区人民政府", "福州市鼓楼区人民政府"]
+    assert not (corpus.checks["kind"] == "across_years").any()
+    (tmp_path / "c.txt").write_text(text.replace("2021", "2022").replace(
+        "北京市密云区", "鼓楼区"), encoding="utf-8")  # either city's: paired with neither
+    (tmp_path / "d.txt").write_text(text.replace("2021", "2022").replace(
+        "北京市密云区", "南京市鼓楼区"), encoding="utf-8")
+    corpus = reportkit.ingest([tmp_path], progress=False)
+    ids = dict(zip(corpus.reports["source_path"].map(lambda p: Path(p).name),
+                   corpus.reports["agency_id"]))
+    assert ids == {"a.txt": "南京市鼓楼区人民政府", "b.txt": "福州市鼓楼区人民政府",
+                   "c.txt": "鼓楼区人民政府", "d.txt": "南京市鼓楼区人民政府"}
+    across = corpus.checks[corpus.checks["kind"] == "across_years"]
+    paired = set(across["report_id"])
+    d_id = corpus.reports.set_index("agency_id").loc["南京市鼓楼区人民政府"]
+    assert paired == {d_id[d_id["year"] == 2022]["report_id"].item()}
+
+
 @pytest.mark.parametrize(("agency", "level", "kind"), [
     ("北京市大兴区亦庄镇人民政府", "township", "government"),
     ("北京市通州区漷县镇", "township", "government"),

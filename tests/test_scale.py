@@ -30,6 +30,7 @@ from reportkit import schema
 from reportkit.cli import main
 from reportkit.corpus.ingest import _reports_frame, find_files
 from reportkit.corpus.store import Corpus, csv_lines
+from reportkit.extract import metadata
 from reportkit.extract.checks import YearEntry, check_across_years
 from reportkit.extract.parse import parse_bytes
 from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
@@ -190,7 +191,15 @@ def _reference(paths: list[Path]) -> Corpus:
     """The corpus as the first, serial and in-memory, implementation built it."""
     values, checks, metas, carry = [], [], [], []
     table, forward, over = schema.CROSS_YEAR
-    for report in iter_reports(find_files(paths)):
+    reports = list(iter_reports(find_files(paths)))
+    names: dict[str, set[str]] = {}
+    for report in reports:
+        if report.agency_id and metadata.agency_id(report.agency) == report.agency_id:
+            names.setdefault(report.agency_id, set()).add(report.agency)
+    bodies = {(key, name): new for key, group in names.items()
+              for name, new in metadata.split_bodies(sorted(group)).items()}
+    for report in reports:  # same-named bodies of different places told apart
+        report.agency_id = bodies.get((report.agency_id, report.agency), report.agency_id)
         metas.append(report.meta())
         if report.values:
             values.append(report.values_frame)

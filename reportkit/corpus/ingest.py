@@ -155,7 +155,8 @@ class _Assembler:
         if carry is not None:
             self.staging.add_carry(meta[_M["report_id"]],
                                    meta[_M["agency_id"]] or meta[_M["agency"]],
-                                   meta[_M["year"]], carry, meta[_M["template"]] or "")
+                                   meta[_M["year"]], carry, meta[_M["template"]] or "",
+                                   meta[_M["agency"]] or "")
         for name, pieces in (("values", values), ("checks", checks)):
             pending = self.pending[name]
             for table, offset, count in pieces:

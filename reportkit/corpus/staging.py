@@ -17,6 +17,7 @@ frames of at most :data:`FRAME_ROWS`, with the cross-year failures added to thei
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import sqlite3
 import tempfile
@@ -29,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from reportkit.corpus.outdir import stage
+from reportkit.extract import metadata
 from reportkit.extract.checks import CheckResult, YearEntry, check_across_years
 from reportkit.schema.frames import REPORT_COLUMNS
 
@@ -43,10 +45,12 @@ _FAILED = REPORT_COLUMNS.index("n_checks_failed")
 _SCHEMA = f"""
 CREATE TABLE reports (seq INTEGER PRIMARY KEY, {_COLS});
 CREATE TABLE first (sha TEXT PRIMARY KEY, path TEXT, copies INTEGER) WITHOUT ROWID;
-CREATE TABLE carry (agency BLOB, year INTEGER, report_id TEXT, template TEXT,
-                    figures BLOB, PRIMARY KEY (agency, year)) WITHOUT ROWID;
+CREATE TABLE carry (seq INTEGER PRIMARY KEY, agency BLOB, name TEXT, year INTEGER,
+                    report_id TEXT, template TEXT, figures BLOB);
 CREATE TABLE failed (report_id TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
+CREATE TABLE renamed (id TEXT, agency TEXT, new TEXT, PRIMARY KEY (id, agency)) WITHOUT ROWID;
 """
+_ID, _AGENCY = REPORT_COLUMNS.index("agency_id"), REPORT_COLUMNS.index("agency")
 
 
 def _key(agency: str) -> bytes:
@@ -66,6 +70,7 @@ class Staging:
             os.close(fd)
             self.path = Path(name)
         self.pending: list[tuple[Any, ...]] = []
+        self.split = False  # split_bodies done
         self.db: sqlite3.Connection | None = None
         try:
             with self._io():
@@ -127,26 +132,55 @@ class Staging:
             self.pending = []
 
     def add_carry(self, report_id: str, agency: Any, year: Any, figures: tuple[float, ...],
-                  template: str) -> None:
-        """A report's carried figures (:data:`reportkit.corpus.pool._CARRY_CELLS` order);
-        as in :func:`check_across_years`, only the first report of a body and year counts,
-        and one without either is not checked."""
+                  template: str, name: str = "") -> None:
+        """A report's carried figures (:data:`reportkit.corpus.pool._CARRY_CELLS` order)
+        under its body's key ``agency`` (its agency_id) and the ``name`` it printed; as in
+        :func:`check_across_years`, only the first report of a body and year counts, and
+        one without either is not checked."""
         if not agency or year is None:
             return
         with self._io():
-            self._sql().execute("INSERT OR IGNORE INTO carry VALUES (?, ?, ?, ?, ?)",
-                                (_key(agency), year, report_id, template,
+            self._sql().execute("INSERT INTO carry (agency, name, year, report_id, template, "
+                                "figures) VALUES (?, ?, ?, ?, ?, ?)",
+                                (_key(agency), name, year, report_id, template,
                                  array("d", figures).tobytes()))
 
     # --- after the last file --------------------------------------------------------------------
 
+    def split_bodies(self) -> None:
+        """Tell apart the bodies that share an agency_id but not a place (南京市 and 福州市
+        鼓楼区人民政府: :func:`reportkit.extract.metadata.split_bodies`), one key at a time
+        in key order; only keys read off the name are split (a manifest's are the user's)."""
+        self._flush()
+        if self.split:
+            return
+        self.split = True
+        with self._io():
+            db = self._sql()
+            rows = db.execute(f"SELECT DISTINCT c{_ID}, c{_AGENCY} FROM reports WHERE "
+                              f"c{_ID} != '' AND c{_AGENCY} != '' ORDER BY c{_ID}")
+            for key, group in itertools.groupby(rows, key=lambda row: row[0]):
+                names = [name for _, name in group if metadata.agency_id(name) == key]
+                if len(names) > 1:
+                    db.executemany("INSERT INTO renamed VALUES (?, ?, ?)",
+                                   [(key, name, new) for name, new
+                                    in metadata.split_bodies(names).items()])
+
     def across_years(self, carried: Any) -> Iterator[CheckResult]:
         """The cross-year checks (:func:`check_across_years`), in its order, from one pass
-        over the carried figures; ``carried`` makes a mapping of a report's figures. The
-        failures are added to their reports' counts."""
+        over the carried figures, each body under its key after :meth:`split_bodies`;
+        ``carried`` makes a mapping of a report's figures. The failures are added to their
+        reports' counts."""
+        self.split_bodies()
+        key = "coalesce(CAST(r.new AS BLOB), c.agency)"
         with self._io():
-            rows = self._sql().execute("SELECT agency, year, report_id, template, figures "
-                                       "FROM carry ORDER BY agency, year")
+            rows = self._sql().execute(
+                f"SELECT body, year, report_id, template, figures FROM ("
+                f"SELECT {key} AS body, c.year, c.report_id, c.template, c.figures, "
+                f"row_number() OVER (PARTITION BY {key}, c.year ORDER BY c.seq) AS n "
+                f"FROM carry c LEFT JOIN renamed r "
+                f"ON r.id = CAST(c.agency AS TEXT) AND r.agency = c.name) "
+                f"WHERE n = 1 ORDER BY body, year")
             earlier: tuple[Any, ...] | None = None
             failed: list[tuple[str]] = []
             for row in rows:
@@ -179,10 +213,13 @@ class Staging:
         counted = ", ".join(f"count(c{i})" for i in range(len(REPORT_COLUMNS)))
         counts = db.execute(f"SELECT {counted} FROM reports").fetchone()
         found = [name for name, n in zip(REPORT_COLUMNS, counts) if n]  # not wholly missing
-        columns = ", ".join(f"c{i} + coalesce(failed.n, 0)" if i == _FAILED else f"c{i}"
+        columns = ", ".join(f"c{i} + coalesce(failed.n, 0)" if i == _FAILED
+                            else f"coalesce(renamed.new, c{i})" if i == _ID else f"c{i}"
                             for i in range(len(REPORT_COLUMNS)))
         rows = db.execute(f"SELECT {columns} FROM reports LEFT JOIN failed "
-                          f"ON failed.report_id = reports.c0 ORDER BY seq")
+                          f"ON failed.report_id = reports.c0 LEFT JOIN renamed "
+                          f"ON renamed.id = reports.c{_ID} AND renamed.agency = reports.c{_AGENCY}"
+                          f" ORDER BY seq")
         if rows_per_frame is None:
             yield _frame(rows.fetchall(), found)
             return

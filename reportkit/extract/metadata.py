@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from reportkit import schema
@@ -28,7 +29,9 @@ _TITLE_MARK = "政府信息公开工作年度报告"
 _YEAR = re.compile(r"(20[0-4]\d)\s*年")
 _BODY = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:人民政府|街道办事处|管理委员会|委员会|办公室|局))")
 _GOV_SUFFIX = re.compile(r"(?:人民政府|政府)$")
-_UNIT = re.compile(r".+?(?:自治区|自治州|自治县|特别行政区|地区|省|市|区|县|旗|盟|镇|乡|街道)")
+# 镇/乡/旗 end a unit unless a unit word follows: 新乡市, 萍乡市, 红旗区 are one unit each
+_UNIT = re.compile(r".+?(?:自治区|自治州|自治县|特别行政区|地区|省|市|区|县|盟"
+                   r"|(?:镇|乡|旗)(?![市县区旗州盟])|街道)")
 _OPENING_LINES = 12
 
 
@@ -150,17 +153,80 @@ def _unit_level(unit: str, has_parent: bool) -> str:
 def agency_id(agency: str) -> str:
     """One key for one body, whatever prefix its name carries: the body's own unit (with
     its county for a township) and the body. 淮安市洪泽区人民政府 → 洪泽区人民政府;
-    北京市大兴区亦庄镇人民政府 → 大兴区亦庄镇人民政府; 洪泽区政府 → 洪泽区人民政府."""
+    北京市大兴区亦庄镇人民政府 → 大兴区亦庄镇人民政府; 洪泽区政府 → 洪泽区人民政府.
+    Two bodies of one name in different places (南京市 and 福州市鼓楼区) share this key
+    until :func:`split_bodies` tells them apart over a corpus."""
+    return _split_id(agency)[1]
+
+
+def id_prefix(agency: str) -> tuple[str, ...]:
+    """The administrative units :func:`agency_id` leaves out of ``agency``, in order
+    (山东省济南市东城区三河镇人民政府 → 山东省, 济南市)."""
+    return _split_id(agency)[0]
+
+
+@lru_cache(maxsize=8192)
+def _split_id(agency: str) -> tuple[tuple[str, ...], str]:
     name = clean_agency(agency)
     units, rest = _units(name)
     if rest.endswith("政府") and not rest.endswith("人民政府"):
         rest = rest[:-2] + "人民政府"
     if not units:
-        return rest
+        return (), rest
     keep = len(units) - 1
     if _unit_level(units[-1], keep > 0) == "township" and keep > 0:
         keep -= 1  # 城关镇 repeats across counties: keep the county
-    return "".join(units[keep:]) + rest
+    return tuple(units[:keep]), "".join(units[keep:]) + rest
+
+
+def _is_province(unit: str) -> bool:
+    return unit.endswith(_PROVINCE) or unit in _MUNICIPALITIES
+
+
+def prefixes_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two names of one :func:`agency_id` can name the same body: the same province
+    where both print one, and of the units below it the shorter list ends the longer
+    (济南市 agrees with 山东省济南市 and with 山东省; 山东省济南市 and 江苏省常州市 do not)."""
+    pa = [u for u in a if _is_province(u)]
+    pb = [u for u in b if _is_province(u)]
+    if pa and pb and pa != pb:
+        return False
+    ra = [u for u in a if not _is_province(u)]
+    rb = [u for u in b if not _is_province(u)]
+    short, long = sorted((ra, rb), key=len)
+    return not short or long[-len(short):] == short
+
+
+def split_bodies(names: Iterable[str]) -> dict[str, str]:
+    """For names that share one :func:`agency_id`: the names that belong to another body
+    than the key says, each with its body's key. Names are grouped with every name whose
+    prefix agrees with theirs (:func:`prefixes_agree`), the longest prefixes first; when
+    the names make more than one group, each group's key is its longest prefix before the
+    shared key (山东省济南市东城区三河镇人民政府, 江苏省常州市东城区三河镇人民政府), and a
+    name that agrees with more than one group (东城区三河镇人民政府 alone) keeps the shared
+    key: it is a body of its own, never paired with either. One group: an empty mapping."""
+    by_prefix: dict[tuple[str, ...], list[str]] = {}
+    for name in names:
+        by_prefix.setdefault(id_prefix(name), []).append(name)
+    groups: list[list[tuple[str, ...]]] = []
+    ambiguous: list[tuple[str, ...]] = []
+    for prefix in sorted(by_prefix, key=lambda p: (-len(p), p)):
+        fits = [g for g in groups if all(prefixes_agree(prefix, q) for q in g)]
+        if not fits:
+            groups.append([prefix])
+        elif len(fits) == 1:
+            fits[0].append(prefix)
+        else:
+            ambiguous.append(prefix)
+    if len(groups) < 2:
+        return {}
+    out: dict[str, str] = {}
+    for group in groups:
+        head = "".join(group[0])
+        for prefix in group:
+            for name in by_prefix[prefix]:
+                out[name] = head + agency_id(name)
+    return out
 
 
 @lru_cache(maxsize=8192)  # names repeat across a corpus
