@@ -44,7 +44,10 @@ of these keys (see ``configs/example.yml``); relative paths in it are read from
 from __future__ import annotations
 
 import copy
+import signal
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,20 +312,27 @@ def run(config_path: str | None = None, options: RunOptions | None = None) -> in
     if problem:
         print(f"reportkit run: {problem}", file=sys.stderr)
         return _exit(2, ["the selection matches no report (closest names above)"])
+    book = None if slug else WorkbookJob.start(steps.processed,
+                                               steps.figures.parent / "reportkit.xlsx")
     if slug:  # the workbook is the whole corpus's: an unfiltered run writes it
         print("reportkit run: the workbook (the whole corpus) is not rewritten for a "
               "selection: `reportkit run` alone or `reportkit export --xlsx FILE` writes it",
               file=sys.stderr)
-    else:
-        from reportkit.corpus.workbook import write_workbook  # issue 12: data for Excel
+    try:
+        _notebooks_and_briefing(steps, options, config, base, slug, why)
+    except BaseException:
+        if book is not None:
+            book.cancel()
+        raise
+    if book is not None and not book.finish():
+        why.append("the workbook was not written (see above)")
+    return _exit(1 if why else 0, why)
 
-        try:
-            book = write_workbook(steps.processed, steps.figures.parent / "reportkit.xlsx")
-            print(f"reportkit run: wrote {book} (the whole processed corpus, one row per "
-                  "report)", file=sys.stderr)
-        except (OSError, ValueError) as exc:
-            print(f"reportkit run: workbook not written: {exc}", file=sys.stderr)
-            why.append("the workbook was not written (see above)")
+
+def _notebooks_and_briefing(steps: Plan, options: RunOptions, config: dict[str, Any],
+                            base: Path, slug: str, why: list[str]) -> None:
+    """Execute every notebook, print where the outputs are, write the briefing; what went
+    wrong is added to ``why``."""
     warning = check_kernel(steps.kernel)
     if warning:
         print(f"reportkit run: warning: {warning}", file=sys.stderr)
@@ -353,4 +363,60 @@ def run(config_path: str | None = None, options: RunOptions | None = None) -> in
 
     if build_for_run(config, base, steps.processed):
         why.append("the briefing was not written (see above)")
-    return _exit(1 if why else 0, why)
+
+
+@dataclass
+class WorkbookJob:
+    """``reportkit export --xlsx`` of the processed folder, in a process of its own while
+    the notebooks run (at 100,000 reports it takes minutes of one core); not started when
+    the workbook is newer than the data it is made of."""
+
+    path: Path
+    process: subprocess.Popen | None = None
+    log: Any = None
+
+    @classmethod
+    def start(cls, processed: Path, path: Path) -> WorkbookJob:
+        """Start writing ``path`` from ``processed`` (or say it is up to date)."""
+        from reportkit.corpus.workbook import up_to_date
+
+        job = cls(path)
+        if up_to_date(processed, path):
+            print(f"reportkit run: {path} is up to date (the data did not change)",
+                  file=sys.stderr)
+            return job
+        job.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        job.process = subprocess.Popen(
+            [sys.executable, "-m", "reportkit.cli", "export", "--xlsx", str(path),
+             "--processed", str(processed)], stdout=job.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+        return job
+
+    def finish(self) -> bool:
+        """Wait for the workbook; print what its writer said. False when not written."""
+        if self.process is None:
+            return True
+        code = self.process.wait()
+        self.log.seek(0)
+        said = [line.rstrip() for line in self.log if line.strip()]
+        self.log.close()
+        if code == 0:
+            print(f"reportkit run: wrote {self.path} (the whole processed corpus, one row "
+                  "per report)", file=sys.stderr)
+            return True
+        for line in said:
+            print(f"reportkit run: workbook not written: {line}", file=sys.stderr)
+        return False
+
+    def cancel(self) -> None:
+        """Stop the workbook's writer (the run was interrupted): as at Ctrl-C, it removes
+        its temporary and leaves the workbook as it was."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log is not None:
+            self.log.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -262,3 +263,17 @@ def test_a_cell_given_twice_is_left_blank_and_counted(processed: Path, tmp_path:
     assert math.isnan(blocks[0].matrix[row, col])
     assert (pivot.conflicts, pivot.unknown) == (1, 1)
     assert sum(b.stop - b.start for b in blocks) == reports.num_rows
+
+
+def test_workbook_is_up_to_date_only_when_newer_than_its_data(processed: Path,
+                                                              tmp_path: Path) -> None:
+    """`reportkit run` rewrites the workbook only when the data changed since."""
+    data = tmp_path / "processed"
+    shutil.copytree(processed, data)
+    path = tmp_path / "reportkit.xlsx"
+    assert not workbook.up_to_date(data, path)  # none yet
+    workbook.write_workbook(data, path)
+    assert workbook.up_to_date(data, path)
+    later = path.stat().st_mtime + 5
+    os.utime(data / "values.parquet", (later, later))  # a new ingest wrote the values
+    assert not workbook.up_to_date(data, path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from reportkit.brief.settings import BriefError
 from reportkit.charts.words import WORDS
+from reportkit.schema.labels import STATUS_LABELS
 
 OWN: dict[str, dict[str, str]] = {
     "zh": {
@@ -50,11 +51,6 @@ OWN: dict[str, dict[str, str]] = {
         "skipped_trend": "所选数据只有一个年度，没有年度变化图。",
         "skipped_no_panel": "没有机关在所选的每个年度都有报告，没有年度变化图："
                             "不同机关之间的变化不是趋势。",
-        "status_ok": "完整读取",
-        "status_partial": "部分读取",
-        "status_failed": "无法读取",
-        "status_not_a_report": "不是年度报告",
-        "status_duplicate": "重复文件",
         "q_files": "所选范围共{files}个文件：{parts}。",
         "q_file_part": "{label}{n}个",
         "q_unread": "以下{k}个文件的数字未计入或只部分计入上文各图：",
@@ -139,11 +135,6 @@ OWN: dict[str, dict[str, str]] = {
         "skipped_trend": "The selection holds one year only: no trend chart.",
         "skipped_no_panel": "No body reports in every year of the selection, so there is no "
                             "trend chart: a change between different bodies is not a trend.",
-        "status_ok": "read fully",
-        "status_partial": "partly read",
-        "status_failed": "not read",
-        "status_not_a_report": "not a report",
-        "status_duplicate": "duplicate",
         "q_files": "The selection holds {files} files: {parts}.",
         "q_file_part": "{n} {label}",
         "q_unread": "The figures of these {k} files are missing from, or only partly in, the "
@@ -234,7 +225,6 @@ MORE: dict[str, dict[str, str]] = {
         "tcap_sources": "所依据的报告：机关、年度、文件名与读取状态",
         "q_outside": "另有{k}个文件无法识别机关或年度，无法判断是否属于所选范围，未列入本节"
                      "（见 reports.csv）。",
-        "status_skipped": "已跳过（不是报告）",
         "status_other": "其他",
         "part_proactive": "第二部分（主动公开政府信息情况）",
         "part_requests": "第三部分（收到和处理政府信息公开申请情况）",
@@ -315,7 +305,6 @@ MORE: dict[str, dict[str, str]] = {
         "tcap_sources": "Source reports: agency, year, file name and how it was read",
         "q_outside": "{k} more files name no agency or year that could be read, so they cannot "
                      "be placed in the selection and are not listed here (see reports.csv).",
-        "status_skipped": "skipped (not a report)",
         "status_other": "other",
         "part_proactive": "part 2 (proactive disclosure)",
         "part_requests": "part 3 (requests received and processed)",
@@ -352,8 +341,11 @@ MORE: dict[str, dict[str, str]] = {
     },
 }
 
-TEXT: dict[str, dict[str, str]] = {lang: {**WORDS[lang], **OWN[lang], **MORE[lang]}
-                                   for lang in OWN}
+#: A file's status in each language: the schema's labels (one definition for every output).
+_STATUS = {lang: {f"status_{s}": label for s, label in labels.items()}
+           for lang, labels in STATUS_LABELS.items()}
+TEXT: dict[str, dict[str, str]] = {lang: {**WORDS[lang], **OWN[lang], **MORE[lang],
+                                          **_STATUS[lang]} for lang in OWN}
 CN_NUMERALS = "一二三四五六七八九十"
 
 

@@ -360,6 +360,18 @@ def export_workbook(processed_dir: str | Path, path: str | Path) -> Workbook:
     return result
 
 
+def up_to_date(processed_dir: str | Path, path: str | Path) -> bool:
+    """Whether the workbook at ``path`` was written after every file it is made of
+    (``reports``, ``values`` and ``checks`` of ``processed_dir``) last changed."""
+    try:
+        written = Path(path).stat().st_mtime_ns
+        made_of = [Path(processed_dir, f"{name}.parquet").stat().st_mtime_ns
+                   for name in ("reports", "values", "checks")]
+    except OSError:
+        return False
+    return written > max(made_of)
+
+
 def write_workbook(processed_dir: str | Path, path: str | Path) -> Path:
     """The workbook of ``processed_dir`` at ``path`` (see :func:`export_workbook`);
     returns ``path``."""
@@ -372,4 +384,5 @@ def sheet_rows(result: Workbook) -> Iterator[str]:
         yield f"{name}: {rows} rows"
 
 
-__all__ = ["SHEET_ROWS", "Workbook", "export_workbook", "sheet_rows", "write_workbook"]
+__all__ = ["SHEET_ROWS", "Workbook", "export_workbook", "sheet_rows", "up_to_date",
+           "write_workbook"]

@@ -59,7 +59,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "zh": {"ok": "完整读取", "partial": "部分读取", "failed": "无法读取",
            "not_a_report": "不是年度报告", "duplicate": "重复文件",
            "skipped": "非报告文件（跳过）"},
-    "en": {"ok": "read", "partial": "partly read", "failed": "not read",
+    "en": {"ok": "read fully", "partial": "partly read", "failed": "not read",
            "not_a_report": "not a report", "duplicate": "duplicate",
            "skipped": "not a report file (skipped)"},
 }
