@@ -275,3 +275,30 @@ def test_pooling_in_duckdb_equals_pandas_pooling_of_the_per_report_figures(
         got = analysis.review_litigation_rates(values, reports, by=by).rename(columns={
             "cases": "numerator", "new_requests": "denominator", "rate_per_100": "rate"})
         _same(got, plain)
+
+
+@pytest.mark.parametrize("filters", [
+    {"statuses": ["failed", "missing"]}, {"kinds": ["narrative"]},
+    {"checks": ["in_force_across_years", "balance"]}, {}])
+def test_checks_read_from_the_files_are_the_frames_rows(seeds_dir: Path, filters: dict
+                                                        ) -> None:
+    """The checks a notebook or the briefing asks for are read from checks.parquet (only
+    those rows), the same rows in the same order as filtering the whole frame."""
+    stored = reportkit.load(seeds_dir)
+    whole = pd.read_parquet(seeds_dir / "checks.parquet")
+    memory = Corpus(stored.values.to_pandas(), stored.reports, whole)
+    chosen = stored.reports[stored.reports["year"] == 2021]
+    column = {"statuses": "status", "kinds": "kind", "checks": "check"}
+    mask = whole["report_id"].isin(chosen["report_id"])
+    for key, allowed in filters.items():
+        mask &= whole[column[key]].isin(allowed)
+    expected = whole[mask].reset_index(drop=True)
+    assert len(expected)
+    for corpus in (stored, memory):
+        got = analysis.checks_of(corpus, chosen, **filters)
+        pd.testing.assert_frame_equal(got, expected)
+        counted = analysis.check_counts(corpus, chosen)["n"].sum()
+        assert counted == whole["report_id"].isin(chosen["report_id"]).sum()
+    counts = analysis.check_counts(stored)
+    assert counts["n"].sum() == len(whole)
+    pd.testing.assert_frame_equal(counts, analysis.check_counts(memory))

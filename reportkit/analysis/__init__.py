@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,7 @@ from reportkit import schema
 from reportkit.analysis import sql
 from reportkit.analysis.selection import Selection
 from reportkit.analysis.selection import SelectionError as SelectionError
+from reportkit.corpus.store import StoredCorpus, count_checks, read_checks
 from reportkit.schema.frames import STATUSES
 
 #: z for a two-sided 95 % interval.
@@ -455,6 +457,39 @@ def identity_checks(checks: pd.DataFrame) -> pd.DataFrame:
     if "kind" not in checks:
         return checks
     return checks[checks["kind"].fillna("arithmetic") != "narrative"]
+
+
+def checks_of(corpus: Any, reports: pd.DataFrame | None = None, *,
+              statuses: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
+              checks: Iterable[str] | None = None) -> pd.DataFrame:
+    """The checks of ``reports``' files (None: every file) with one of ``statuses``
+    (passed, failed, missing, qualified), ``kinds`` (arithmetic, across_years, narrative)
+    and ``checks`` (balance, …); None for any. A stored corpus reads only those rows from
+    its ``checks.parquet`` (a national corpus has millions, nearly all passed); an
+    in-memory one filters its frame. Same rows, same order, either way."""
+    filters = {"report_id": None if reports is None else reports["report_id"].dropna(),
+               "status": statuses, "kind": kinds, "check": checks}
+    filters = {k: None if v is None else list(v) for k, v in filters.items()}
+    if isinstance(corpus, StoredCorpus):
+        return read_checks(corpus.directory, **filters)
+    frame = corpus.checks
+    mask = pd.Series(True, index=frame.index)
+    for column, allowed in filters.items():
+        if allowed is not None:
+            mask &= frame[column].isin(allowed) if column in frame else False
+    return frame[mask].reset_index(drop=True)
+
+
+def check_counts(corpus: Any, reports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How many checks of ``reports``' files (None: all) there are per ``kind``, ``check``
+    and ``status`` (column ``n``); a stored corpus counts them in its Parquet."""
+    ids = None if reports is None else list(reports["report_id"].dropna())
+    if isinstance(corpus, StoredCorpus):
+        return count_checks(corpus.directory, ids)
+    frame = corpus.checks if ids is None else corpus.checks[corpus.checks["report_id"].isin(ids)]
+    keys = [c for c in ("kind", "check", "status") if c in frame]
+    return (frame.groupby(keys, dropna=False, sort=True).size().rename("n").reset_index()
+            .astype({"n": "int64"}))
 
 
 def narrative_findings(checks: pd.DataFrame, reports: pd.DataFrame,

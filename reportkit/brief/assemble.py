@@ -118,7 +118,7 @@ def build(corpus: Any, out: str | Path, *, charts: object = None, agencies: obje
     n_tables = number
     n_tables += sections.quality_section(doc, index=len(groups) + 1, t=t, lang=lang,
                                          quality=quality, values=corpus.values,
-                                         checks=corpus.checks, next_table=n_tables + 1,
+                                         corpus=corpus, next_table=n_tables + 1,
                                          charts_excluding=charts_excluding,
                                          skipped_files=skipped_files, outside=outside)
     n_tables += sections.sources_section(doc, index=len(groups) + 2, t=t, lang=lang,

@@ -161,12 +161,13 @@ def _blank_places(values: pd.DataFrame, report_id: str, t: dict[str, str], lang:
 
 
 def quality_section(doc: Any, *, index: int, t: dict[str, str], lang: str,
-                    quality: pd.DataFrame, values: pd.DataFrame, checks: pd.DataFrame,
+                    quality: pd.DataFrame, values: pd.DataFrame, corpus: Any,
                     next_table: int, charts_excluding: int, skipped_files: int,
                     outside: int) -> int:
     """The data-quality section, limited to the selection's files and written in the
-    briefing's language (the readers' English messages go to the CSV beside it); returns
-    the number of tables added."""
+    briefing's language (the readers' English messages go to the CSV beside it); the
+    checks are counted in ``corpus`` and only the failed ones read. Returns the number of
+    tables added."""
     doc.add_heading(chapter_title(index, t["quality_title"], t, lang), level=1)
     tables = 0
 
@@ -193,9 +194,13 @@ def quality_section(doc: Any, *, index: int, t: dict[str, str], lang: str,
     for key, k in (("sources_skipped", skipped_files), ("q_outside", outside)):
         if k:
             word.body(doc, t[key].format(k=k), size=word.SMALL_PT)
-    in_scope = analysis.identity_checks(checks[checks["report_id"].isin(quality["report_id"])])
-    failed = analysis.failed_checks(in_scope, quality)
-    decided = int(in_scope["status"].isin(["passed", "failed"]).sum())
+    # counted and read in the corpus's files: only the failed rows are held
+    failed = analysis.failed_checks(analysis.checks_of(corpus, quality, statuses=["failed"]),
+                                    quality)
+    counts = analysis.check_counts(corpus, quality)
+    if "kind" in counts:
+        counts = counts[counts["kind"].fillna("arithmetic") != "narrative"]
+    decided = int(counts.loc[counts["status"].isin(["passed", "failed"]), "n"].sum())
     if len(failed):
         word.body(doc, t["q_checks_failed"].format(k=failed["report_id"].nunique(),
                                                    m=len(failed)))
@@ -211,7 +216,7 @@ def quality_section(doc: Any, *, index: int, t: dict[str, str], lang: str,
                                               csv="checks.csv"), size=word.SMALL_PT)
     else:
         word.body(doc, t["q_checks_ok"].format(m=decided))
-    missing = int((in_scope["status"] == "missing").sum())
+    missing = int(counts.loc[counts["status"] == "missing", "n"].sum())
     if missing:
         word.body(doc, t["q_checks_missing"].format(u=missing))
     scoped_values = values[values["report_id"].isin(quality["report_id"])]

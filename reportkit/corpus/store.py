@@ -104,6 +104,56 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _checks_filter(schema: pa.Schema, filters: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The Arrow filter of ``filters`` (column → allowed values, None for any) on the
+    columns ``schema`` has, and the filters it could not take (columns it lacks)."""
+    import pyarrow.dataset as ds
+
+    expr, rest = None, {}
+    for column, allowed in filters.items():
+        if allowed is None:
+            continue
+        if column not in schema.names:
+            rest[column] = allowed
+            continue
+        term = ds.field(column).isin(pa.array([str(a) for a in allowed], pa.string()))
+        expr = term if expr is None else expr & term
+    return expr, rest
+
+
+def read_checks(directory: str | Path, **filters: Any) -> pd.DataFrame:
+    """The rows of ``checks.parquet`` in ``directory`` whose columns hold one of the values
+    given (``report_id=…, status=…, kind=…, check=…``: collections, None for any), in file
+    order, as ``pd.read_parquet`` gives them; read in batches, so only those rows are
+    held (a national corpus has millions of checks, nearly all passed)."""
+    import pyarrow.dataset as ds
+
+    data = ds.dataset(Path(directory) / "checks.parquet", format="parquet")
+    expr, rest = _checks_filter(data.schema, filters)
+    frame = to_frame(data.to_table(filter=expr))
+    for column, allowed in rest.items():  # an older folder without the column
+        frame = frame[frame.get(column, pd.Series(index=frame.index, dtype=object))
+                      .isin(list(allowed))]
+    return frame.reset_index(drop=True)
+
+
+def count_checks(directory: str | Path, report_ids: Any = None) -> pd.DataFrame:
+    """How many checks of ``report_ids`` (None: all) ``checks.parquet`` holds per
+    ``kind``, ``check`` and ``status`` (column ``n``), counted batch by batch."""
+    import pyarrow.dataset as ds
+
+    data = ds.dataset(Path(directory) / "checks.parquet", format="parquet")
+    keys = [c for c in ("kind", "check", "status") if c in data.schema.names]
+    expr, _ = _checks_filter(data.schema, {"report_id": report_ids})
+    parts = [batch.to_pandas().value_counts(dropna=False).rename("n").reset_index()
+             for batch in data.to_batches(columns=keys, filter=expr) if batch.num_rows]
+    if not parts:
+        return pd.DataFrame({**{k: pd.Series(dtype=object) for k in keys},
+                             "n": pd.Series(dtype="int64")})
+    counts = pd.concat(parts).groupby(keys, dropna=False, sort=True)["n"].sum()
+    return counts.reset_index()
+
+
 # --- CSV as pandas writes it ------------------------------------------------------------------
 
 
