@@ -57,3 +57,30 @@ def test_shingles_read_every_digit_as_zero() -> None:
     b = similarity.shingles("本年度新受理依申请公开7件，上年结转5件。" * 20)
     assert a and a == b
     assert similarity.shingles("太短") == frozenset()
+
+
+def test_shingle_hashes_are_the_shingles_one_for_one() -> None:
+    """One hash per distinct shingle (no two of ~40,000 random shingles share one), and
+    the same shingles give the same hashes whatever text they come from."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = "政府信息公开申请本机关不掌握相关予以部分行政复议诉讼年度报告0123456789，。 "
+    for _ in range(40):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(150, 2000)))
+        hashes = similarity.shingle_hashes(text)
+        assert len(hashes) == len(similarity.shingles(text))
+        assert list(hashes) == sorted(hashes)
+    a = "本年度新受理依申请公开9件，上年结转2件。" * 20
+    assert (similarity.shingle_hashes(a) == similarity.shingle_hashes(a + a)).all()
+    assert not len(similarity.shingle_hashes("太短"))
+
+
+def test_a_signature_holds_the_least_hash_of_each_range() -> None:
+    import numpy as np
+
+    hashes = np.array([5, 7, (1 << 57) + 3, (1 << 63) + 1], dtype=np.uint64)
+    sig = similarity.signature(hashes)
+    assert len(sig) == similarity.NUM_PERM
+    assert sig[0] == 5 and sig[1] == (1 << 57) + 3 and sig[64] == (1 << 63) + 1
+    assert (sig[2:64] == np.uint64(2**64 - 1)).all()
