@@ -31,6 +31,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
+    def format_help(self) -> str:
+        """The help, with the chart list filled in where the epilog asks for it (only
+        then are the charts, and matplotlib, imported)."""
+        if self.epilog and "{charts}" in self.epilog:
+            self.epilog = self.epilog.replace("{charts}", _chart_list())
+        return super().format_help()
+
 
 def _positive(kind: type, what: str) -> Callable[[str], float | int]:
     """An argparse type: a finite number above zero."""
@@ -188,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
                  "Write a Word briefing (key findings, one section per question, the charts "
                  "with their numbers, data quality, the source reports) from the processed "
                  "data; the charts go beside it as PNG/SVG/CSV.",
-                 _EXAMPLES["brief"].replace("{charts}", _chart_list()))
+                 _EXAMPLES["brief"])
     brief.add_argument("--config", help="YAML config (its inputs: and brief: sections)")
     brief.add_argument("--processed", help=f"processed folder (default {PROCESSED_DIR})")
     brief.add_argument("--out", help="the .docx to write (default outputs/briefing.docx)")

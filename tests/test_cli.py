@@ -95,3 +95,14 @@ def test_size_limit(tmp_path: Path) -> None:
     assert code == 1
     row = pd.read_parquet(tmp_path / "o" / "reports.parquet").iloc[0]
     assert row.status == "failed" and "limit" in row.error
+
+
+def test_the_brief_help_lists_the_charts_and_ingest_imports_no_plotting() -> None:
+    proc = _run("brief", "--help")
+    assert proc.returncode == 0 and "funnel_not_held_rate" in proc.stdout
+    assert "{charts}" not in proc.stdout
+    probe = ("import sys; from reportkit.cli import _parser; _parser(); "
+             "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
