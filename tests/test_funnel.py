@@ -82,3 +82,29 @@ def test_the_funnel_charts_are_in_the_registry() -> None:
     assert {"funnel_not_held_rate", "funnel_disclosure_rate",
             "funnel_review_correction_rate"} <= set(charts.CHARTS)
     assert charts.names("assessment") == [f"funnel_{m}" for m in funnel.FUNNEL_METRICS]
+
+
+def test_bodies_outside_the_limits_head_the_table(seeds) -> None:
+    """A briefing prints a long table's first rows only: the bodies outside the limits
+    come first, whatever their rate (密云区 made the one below, at the lowest rate)."""
+    chart = charts.compute("funnel_not_held_rate", seeds)
+    frame = chart.frame.copy()
+    miyun = frame["agency_short"] == "密云区"
+    frame.loc[miyun, "position"] = "below_95"
+    chart.frame = frame
+    rows = funnel.table(chart, "zh").rows
+    assert rows[0][0].startswith("密云区") and rows[0][1] == "216/588"
+    assert [r[0] for r in rows[1:3]] == ["南郊镇", "亦庄镇"]  # then by rate: 2/3, 5/11
+
+
+def test_a_long_key_table_is_shortened_keeping_its_bold_rows() -> None:
+    from reportkit.brief import sections
+    from reportkit.charts import KeyTable
+
+    key = KeyTable(["a", "b"], [[str(i), "x"] for i in range(100)], bold={0, 99},
+                   notes=["n"])
+    shown, left_out = sections.shortened(key, 40)
+    assert [r[0] for r in shown.rows] == [*map(str, range(40)), "99"]
+    assert shown.bold == {0, 40} and left_out == 59 and shown.notes == ["n"]
+    same, none = sections.shortened(key, 100)
+    assert same is key and none == 0

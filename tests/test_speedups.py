@@ -60,6 +60,28 @@ def test_normalize_joined_equals_normalizing_the_join() -> None:
         assert normalize_joined(pieces) == plain_normalize("".join(pieces)), pieces
 
 
+def _cell(rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.15:
+        return "".join(rng.choice(" \u3000\t\n\u00a0") for _ in range(rng.randint(1, 3)))
+    if kind < 0.35:
+        return str(rng.randint(0, 5000))
+    if kind < 0.6:
+        start = rng.randrange(len(TEXT) - 12)
+        return TEXT[start:start + rng.randint(1, 12)]
+    alphabet = TRICKY if kind < 0.8 else NUMBERING
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4)))
+
+
+def test_normalize_joined_cells_equals_normalizing_the_join() -> None:
+    """Tables' texts from their cells: short pieces, figures, blank and whitespace-only
+    cells (also leading), numbering split over cells."""
+    rng = random.Random(5)
+    for _ in range(6000):
+        cells = [_cell(rng) for _ in range(rng.randint(1, 30))]
+        assert normalize_joined(cells) == plain_normalize("".join(cells)), cells
+
+
 def test_heading_bound_never_wrong() -> None:
     rng = random.Random(3)
     for _ in range(5000):
@@ -78,6 +100,9 @@ def test_control_share_is_unchanged() -> None:
 
     rng = random.Random(4)
     pool = [chr(i) for i in range(0, 0x3000, 7)] + list("\x00\x07\ud800\ue000\t\n中a")
-    for _ in range(2000):
-        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 200)))
+    bmp = [chr(i) for i in range(0x3000, 0x10000, 13)]  # unassigned, private use, surrogates
+    astral = list("\U00020000\U0001f600\U000e0001\U000f0000\U0010fffe\U00030000")
+    for i in range(3000):
+        chars = pool + (bmp if i % 3 else bmp + astral)
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 200)))
         assert control_share(text) == plain(text)

@@ -21,6 +21,9 @@ from reportkit.charts.words import count
 from reportkit.schema.labels import MEASURE_LABELS, OUTCOME_LABELS
 
 MAX_QUALITY_ROWS = 30
+#: Rows of a chart's key table printed in the briefing (its bold rows always are); the
+#: rest are in the chart's CSV, which the note under the table names.
+MAX_TABLE_ROWS = 40
 
 
 def chapter_title(index: int, title: str, t: dict[str, str], lang: str) -> str:
@@ -300,6 +303,23 @@ def chart_block(doc: Any, *, number: int, chart: Chart, data: ChartData,
     key = chart.table(data, lang)
     what = t.get(f"tcap_{chart.name}") or t["table_of_chart"].format(title=heading)
     word.caption(doc, t["table"], number, what, keep_with_next=True)
-    word.table(doc, key)
+    shown, left_out = shortened(key, MAX_TABLE_ROWS)
+    word.table(doc, shown)
+    csv = next((p for p in files if p.suffix == ".csv"), None)
+    if left_out and csv is not None:
+        word.body(doc, t["q_more"].format(k=left_out, csv=f"{csv.parent.name}/{csv.name}"),
+                  indent=False, size=word.SMALL_PT)
     for note in key.notes:
         word.body(doc, note, indent=False, size=word.SMALL_PT)
+
+
+def shortened(key: KeyTable, limit: int) -> tuple[KeyTable, int]:
+    """``key`` with its first ``limit`` rows and every bold row (a total, a pooled line),
+    in their order, and how many rows were left out: a national corpus's table of 28,000
+    bodies is a file to open, not pages of a briefing."""
+    if len(key.rows) <= limit:
+        return key, 0
+    kept = [i for i in range(len(key.rows)) if i < limit or i in key.bold]
+    return (KeyTable(key.header, [key.rows[i] for i in kept],
+                     bold={n for n, i in enumerate(kept) if i in key.bold}, notes=key.notes,
+                     text_columns=key.text_columns), len(key.rows) - len(kept))

@@ -282,11 +282,13 @@ def draw(data: ChartData, lang: str = "zh", *, title: str | None = None,
 
 
 def table(data: ChartData, lang: str) -> KeyTable:
-    """The table under a funnel chart: each body's counts, rate, 95 % limits, position."""
+    """The table under a funnel chart: each body's counts, rate, 95 % limits, position;
+    the bodies outside the limits first (what a shortened table must keep), then by rate."""
     t, ft = words.words(lang), CLAUSE_TEXT[lang]
     metric = data.options["metric"]
     frame = style.table_frame(data, lang)
-    ordered = frame.sort_values("value", ascending=False, kind="stable")
+    ordered = frame.assign(_inside=frame["position"].eq("within")).sort_values(
+        ["_inside", "value"], ascending=[True, False], kind="stable")
     rows = [[words.dagger(r["label"], r["flag_failed_checks"]),
              f"{r['numerator']:,.0f}/{r['denominator']:,.0f}", words.pct(r["value"], t),
              words.ci(r["low_95"], r["high_95"], t, True), ft[f"pos_{r['position']}"]]

@@ -15,7 +15,10 @@ Anything else is not text: :class:`ReportError`.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
+from functools import cache
+from itertools import groupby
 
 from charset_normalizer import from_bytes
 
@@ -53,16 +56,49 @@ def control_share(text: str) -> float:
     """The share of control characters that no text file holds (NUL, BEL, …)."""
     if not text:
         return 0.0
+    if _in_bmp(text):  # one scan in C, no per-character objects
+        bad = len(text) - len(_bmp_controls().sub("", text))
+        return bad / len(text) if bad else 0.0
     # each distinct character is judged once (and remembered when fine), then counted
     unknown = set(text) - _FINE
-    bad = [ch for ch in unknown if ch not in "\t\n\r\f\v\x1b"
-           and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")]
+    chars = [ch for ch in unknown if _is_control(ch)]
     if len(_FINE) < 100_000:
-        _FINE.update(unknown.difference(bad))
-    return sum(text.count(ch) for ch in bad) / len(text) if bad else 0.0
+        _FINE.update(unknown.difference(chars))
+    return sum(text.count(ch) for ch in chars) / len(text) if chars else 0.0
 
 
 _FINE: set[str] = set()  # characters seen that are not control characters
+_SLICE = 1 << 20
+
+
+def _in_bmp(text: str) -> bool:
+    """True when every character of ``text`` lies in the Basic Multilingual Plane (each
+    one UTF-16 code unit), judged a slice at a time so that a huge text is not copied."""
+    for i in range(0, len(text), _SLICE):
+        part = text[i:i + _SLICE]
+        if len(part.encode("utf-16-le", "surrogatepass")) != 2 * len(part):
+            return False
+    return True
+
+
+def _is_control(ch: str) -> bool:
+    return ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in _CONTROL_CATEGORIES
+
+
+_ALLOWED_CONTROLS = "\t\n\r\f\v\x1b"
+_CONTROL_CATEGORIES = ("Cc", "Cs", "Co", "Cn")
+
+
+@cache
+def _bmp_controls() -> re.Pattern[str]:
+    """A character class of every control character of the Basic Multilingual Plane, by
+    the Unicode database this Python carries (built once, on first use: ~20 ms)."""
+    bad = [cp for cp in range(0x10000) if _is_control(chr(cp))]
+    ranges = []
+    for _, group in groupby(enumerate(bad), key=lambda ic: ic[1] - ic[0]):
+        cps = [cp for _, cp in group]
+        ranges.append(f"\\u{cps[0]:04x}" + (f"-\\u{cps[-1]:04x}" if len(cps) > 1 else ""))
+    return re.compile("[" + "".join(ranges) + "]+")
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
@@ -77,6 +113,12 @@ MIXED = "utf-8+gb18030"
 #: A line must hold this many non-ASCII bytes of valid UTF-8 to count as UTF-8 when it is
 #: valid GB18030 too (a short run of GBK bytes can happen to be valid UTF-8).
 _UTF8_EVIDENCE = 6
+
+
+# A line of the bytes decoded as UTF-8 with surrogateescape (each byte that is no UTF-8
+# becomes one of U+DC80–U+DCFF; b"\n" is always "\n") that is valid UTF-8 beyond ASCII.
+_UTF8_LINE = re.compile("^[^\n\udc80-\udcff]*[^\x00-\x7f\udc80-\udcff][^\n\udc80-\udcff]*$",
+                        re.MULTILINE)
 
 
 def _line_codec(line: bytes) -> str | None:
@@ -103,8 +145,8 @@ def _line_codec(line: bytes) -> str | None:
 def decode_mixed(data: bytes) -> str | None:
     """Text that is partly UTF-8 and partly GB18030 (a file pasted together from two
     sources), decoded line by line; None unless both are certainly there."""
-    if b"\n" not in data:
-        return None
+    if b"\n" not in data or not _UTF8_LINE.search(data.decode("utf-8", "surrogateescape")):
+        return None  # no line is UTF-8 beyond ASCII: found in one scan, no line decoded
     lines = data.split(b"\n")
     codecs_ = [_line_codec(line) for line in lines]
     strong_utf8 = any(c == "utf-8" and not line.isascii() for c, line in zip(codecs_, lines))

@@ -51,7 +51,7 @@ def normalize(text: str) -> str:
     """
     if len(text) <= _CACHED_MAX_CHARS:
         return _normalize_cached(text)
-    return _normalize_long(text)[2]
+    return _steps(text)[2]
 
 
 def _steps(text: str) -> tuple[str, int, str]:
@@ -71,23 +71,6 @@ def _normalize(text: str) -> str:
     return _steps(text)[2]
 
 
-# Long texts (a table's cells run together) are normalised once by content_part and again,
-# joined with the other tables, by decide_template: the last few are kept in their steps so
-# that normalize_joined can put the joined result together from them.
-_LONG: dict[str, tuple[str, int, str]] = {}
-_LONG_KEPT = 16
-
-
-def _normalize_long(text: str) -> tuple[str, int, str]:
-    steps = _LONG.get(text)
-    if steps is None:
-        steps = _steps(text)
-        if len(_LONG) >= _LONG_KEPT:
-            del _LONG[next(iter(_LONG))]
-        _LONG[text] = steps
-    return steps
-
-
 # A piece starting with one of these can be folded (NFKC) apart from what precedes it:
 # starters that never combine with a character before them.
 _SAFE_START = re.compile("[\x00-\x7f\u3000-\u3003\u3008-\u3011\u201c\u201d"
@@ -95,29 +78,53 @@ _SAFE_START = re.compile("[\x00-\x7f\u3000-\u3003\u3008-\u3011\u201c\u201d"
 # Characters a numbering prefix may consist of (see _ENUMERATOR), besides decimal digits.
 _NUMBERING_CHARS = frozenset("(（)）、.．第部分一二三四五六七八九十")
 
+def _inner(piece: str) -> str | None:
+    """A piece's normalisation inside a joined text (punctuation dropped, its own numbering
+    kept); None when it may not be folded apart from what precedes it."""
+    if piece.isdigit() and piece.isascii():  # a figure: nothing to fold, drop or strip
+        return piece
+    if _SAFE_START.match(piece) is None:
+        return None
+    folded = _WHITESPACE.sub("", unicodedata.normalize("NFKC", piece))
+    return folded.translate(_PUNCT_TABLE)
 
-def normalize_joined(pieces: Sequence[str]) -> str:
-    """``normalize("".join(pieces))``, put together from the pieces' own normalisation
-    when they were just normalised and the joins cannot change the result (else computed
-    on the joined text)."""
-    pieces = [p for p in pieces if p]
-    if len(pieces) < 2 or not all(p in _LONG or len(p) <= _CACHED_MAX_CHARS for p in pieces) \
-            or not all(_SAFE_START.match(p) for p in pieces[1:]):
-        return normalize("".join(pieces))
-    steps = [_normalize_long(p) if len(p) > _CACHED_MAX_CHARS else _steps(p) for p in pieces]
-    folded, numbering, first = steps[0]
+
+def _head(piece: str) -> tuple[bool, str | None]:
+    """Whether a piece folds to nothing (whitespace only); its normalisation at the head of
+    a joined text, None when what follows it could change what is stripped as numbering."""
+    folded, numbering, result = _steps(piece)
     # Numbering patterns consist of numbering characters only (a lookahead peeks one
-    # further): once one of the first piece's other characters follows where its numbering
+    # further): once one of the piece's other characters follows where its numbering
     # ended, what comes after the piece cannot change what is stripped.
-    if not any(ch not in _NUMBERING_CHARS and not ch.isdecimal()
-               for ch in folded[numbering:numbering + 64]):
+    ends = any(ch not in _NUMBERING_CHARS and not ch.isdecimal()
+               for ch in folded[numbering:numbering + 64])
+    return not folded, result if ends else None
+
+
+_inner_cached = lru_cache(maxsize=32768)(_inner)  # cells and labels repeat across reports
+_head_cached = lru_cache(maxsize=4096)(_head)
+
+
+def normalize_joined(pieces: Iterable[str]) -> str:
+    """``normalize("".join(pieces))``, put together from the pieces' own (cached)
+    normalisation when the joins provably change nothing (else computed on the joined
+    text): a table's text from its cells, most of which other reports print too."""
+    pieces = list(filter(None, pieces))
+    if not pieces:
+        return ""
+    if max(map(len, pieces)) <= _CACHED_MAX_CHARS:
+        inners = list(map(_inner_cached, pieces[1:]))
+    else:
+        inners = [_inner(p) for p in pieces[1:]]
+    if None in inners:
         return normalize("".join(pieces))
-    out = [first]
-    for folded, numbering, result in steps[1:]:
-        # inside the joined text a piece's own numbering is not stripped: only punctuation
-        out.append(folded[:numbering].translate(_PUNCT_TABLE))
-        out.append(result)
-    return "".join(out)
+    for lead, piece in enumerate(pieces):
+        empty, head = _head_cached(piece) if len(piece) <= _CACHED_MAX_CHARS else _head(piece)
+        if not empty:
+            if head is None:
+                return normalize("".join(pieces))
+            return head + "".join(inners[lead:])
+    return ""
 
 
 _normalize_cached = lru_cache(maxsize=16384)(_normalize)
@@ -136,16 +143,35 @@ def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.
     Label cells are tried from the last (the most specific: "1.属于国家秘密" beats its
     group "（三）不予公开") to the first; the first cell that a row's phrase matches wins.
     """
-    rows = tuple(rows)
-    ids = tuple(map(id, rows))
+    rows, ids = _with_ids(rows)
     for cell in reversed(label_cells):
         norm = normalize(cell)
         if not norm:
             continue
-        row = _first_matching_row(norm, rows, ids)
+        hit = _ROW_MATCHES.get((norm, ids))
+        row = hit[1] if hit is not None else _first_matching_row(norm, rows, ids)
         if row is not None:
             return row
     return None
+
+
+# id of a tuple of candidate rows -> (the tuple, the ids of its rows): kept with the tuple,
+# so that its id cannot be reused while it is here.
+_IDS: dict[int, tuple[tuple[schema.Row, ...], tuple[int, ...]]] = {}
+_IDS_MAX = 1_000
+
+
+def _with_ids(rows: Iterable[schema.Row]) -> tuple[tuple[schema.Row, ...], tuple[int, ...]]:
+    if type(rows) is tuple:
+        hit = _IDS.get(id(rows))
+        if hit is not None and hit[0] is rows:
+            return hit
+        if len(_IDS) >= _IDS_MAX:
+            _IDS.clear()
+        entry = _IDS[id(rows)] = (rows, tuple(map(id, rows)))
+        return entry
+    rows = tuple(rows)
+    return rows, tuple(map(id, rows))
 
 
 # (normalised label, ids of the candidate rows) -> (the candidate rows, the match). The
@@ -157,10 +183,6 @@ _ROW_MATCHES_MAX = 50_000
 
 def _first_matching_row(norm: str, rows: tuple[schema.Row, ...],
                         ids: tuple[int, ...]) -> schema.Row | None:
-    key = (norm, ids)
-    hit = _ROW_MATCHES.get(key)
-    if hit is not None:
-        return hit[1]
     found = None
     for row in rows:
         if any(phrase_matches(p, norm) for p in row.phrases):
@@ -168,7 +190,7 @@ def _first_matching_row(norm: str, rows: tuple[schema.Row, ...],
             break
     if len(_ROW_MATCHES) >= _ROW_MATCHES_MAX:
         _ROW_MATCHES.clear()
-    _ROW_MATCHES[key] = (rows, found)
+    _ROW_MATCHES[(norm, ids)] = (rows, found)
     return found
 
 

@@ -262,7 +262,8 @@ def find_year(doc: Document) -> int | None:
 def decide_template(parts: Parts, year: int | None) -> str:
     """The template whose distinctive labels (:attr:`schema.Template.markers`) the tables
     carry most; on a tie, the one in force for ``year`` (:func:`schema.template_for_year`)."""
-    text = normalize_joined(["".join("".join(r) for r in rows) for rows in parts.rows.values()])
+    text = normalize_joined([cell for rows in parts.rows.values() for row in rows
+                             for cell in row])
     scores = {t.name: sum(1 for p in t.markers if p in text) for t in schema.TEMPLATE_SPECS}
     best = max(scores.values())
     leaders = [name for name, score in scores.items() if score == best]

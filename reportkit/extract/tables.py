@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportkit import schema
 from reportkit.extract.document import Document, Paragraph, Table
-from reportkit.extract.matching import contains_any, normalize
+from reportkit.extract.matching import contains_any, normalize, normalize_joined
 
 _HEADING_MAX_CHARS = 40
 # CJK ideographs survive normalize() one for one (no decomposition, never composed, not
 # punctuation), except the few a numbering prefix may strip ("三、", "第二部分"): counting
 # the others gives a lower bound of the normalised length without normalising.
-_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 _NUMBERING_IDEOGRAPHS = "一二三四五六七八九十第部分"
+_NOT_COUNTED = re.compile(f"[^\u4e00-\u9fff]+|[{_NUMBERING_IDEOGRAPHS}]+")
+_CACHED_MAX_CHARS = 80  # short paragraphs (headings, dates, names) repeat across reports
 
 
 @dataclass
@@ -37,6 +39,12 @@ class Parts:
 
 def heading_part(text: str) -> str | None:
     """The part a short paragraph heads ('proactive', …, 'end'), or None for prose."""
+    if len(text) <= _CACHED_MAX_CHARS:
+        return _heading_part_cached(text)
+    return _heading_part(text)
+
+
+def _heading_part(text: str) -> str | None:
     if len(text) > _HEADING_MAX_CHARS and _surely_longer(text, _HEADING_MAX_CHARS):
         return None  # prose: what normalising it would also conclude, found faster
     norm = normalize(text)
@@ -48,17 +56,17 @@ def heading_part(text: str) -> str | None:
     return None
 
 
+_heading_part_cached = lru_cache(maxsize=16384)(_heading_part)  # headings repeat
+
+
 def _surely_longer(text: str, limit: int) -> bool:
     """True when ``normalize(text)`` is certainly longer than ``limit`` characters."""
-    ideographs = len(_IDEOGRAPH.findall(text))
-    if ideographs <= limit:
-        return False
-    return ideographs - sum(text.count(ch) for ch in _NUMBERING_IDEOGRAPHS) > limit
+    return len(_NOT_COUNTED.sub("", text)) > limit
 
 
 def content_part(table: Table) -> str | None:
     """The part a table's content belongs to, judged by its cells alone."""
-    norm = normalize("".join("".join(r) for r in table.rows[:60]))
+    norm = normalize_joined([cell for row in table.rows[:60] for cell in row])
     for part, phrases in schema.PART_MARKERS.items():
         if contains_any(norm, phrases):
             return part

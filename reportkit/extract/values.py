@@ -16,7 +16,7 @@ from functools import lru_cache
 from reportkit import schema
 from reportkit.extract.align import Printed, Verify, align, heading_group, item_number
 from reportkit.extract.matching import match_column, match_row, normalize
-from reportkit.extract.numbers import _CACHED_MAX_CHARS, _read_cell_cached, read_cell
+from reportkit.extract.numbers import _CACHED_MAX_CHARS, read_cell
 
 PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
                               "review_litigation": "part 四"}
@@ -50,13 +50,27 @@ class Extraction:
 
 def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
     """``(labels, values)``: the non-empty text cells, and the cells after the last one."""
-    last = -1
-    for i, cell in enumerate(cells):  # read_cell, its cache consulted inline (hot path)
-        if (_read_cell_cached(cell) if len(cell) <= _CACHED_MAX_CHARS
-                else read_cell(cell)) is None:
-            last = i
-    labels = [c for c in cells[: last + 1] if c.strip()]
-    return labels, cells[last + 1:]
+    flags = list(map(_LABEL_CELLS.get, cells))  # hot path: cells repeat across reports
+    if None in flags:
+        flags = [_is_label(c) if f is None else f for c, f in zip(cells, flags)]
+    if True not in flags:
+        return [], cells[:]
+    last = len(flags) - flags[::-1].index(True)
+    return [c for c in cells[:last] if c.strip()], cells[last:]
+
+
+# cell text -> whether it is a label (not a value: see read_cell), for short cells
+_LABEL_CELLS: dict[str, bool] = {}
+_LABEL_CELLS_MAX = 50_000
+
+
+def _is_label(cell: str) -> bool:
+    label = read_cell(cell) is None
+    if len(cell) <= _CACHED_MAX_CHARS:
+        if len(_LABEL_CELLS) >= _LABEL_CELLS_MAX:
+            _LABEL_CELLS.clear()
+        _LABEL_CELLS[cell] = label
+    return label
 
 
 def fit(cells: list[str], width: int) -> tuple[list[str], bool]:

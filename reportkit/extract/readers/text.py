@@ -28,14 +28,14 @@ def read_text(text: str) -> Document:
             table.rows.append(row)
             row = None
 
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.rstrip("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for line in text.split("\n"):
         if "\t" in line:
-            head, _, rest = line.partition("\t")
-            if not head and "\t" not in rest:  # one cell a line
+            if line[0] == "\t" and line.find("\t", 1) < 0:  # one cell a line
                 if row is None:
                     row = []
-                row.append(rest)
+                row.append(line[1:])
                 continue
             close_row()
             if table is None:
