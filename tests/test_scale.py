@@ -382,7 +382,7 @@ def test_a_damaged_cache_or_output_is_not_trusted(tmp_path: Path,
     assert len(count_parses) == 10
     _assert_same_outputs(out, clean)
     # an unreadable index: parse everything again
-    (out / "cache" / "index.json").write_text("{not json", encoding="utf-8")
+    (out / "cache" / "index.sqlite").write_bytes(b"{not a database")
     count_parses.clear()
     reportkit.ingest([src], out, progress=False, jobs=1)
     assert len(count_parses) == 10
@@ -394,7 +394,7 @@ def test_cli_jobs_and_no_cache(tmp_path: Path) -> None:
     write_synthetic(src, 8, seed=9)
     out = tmp_path / "out"
     assert main(["ingest", str(src), "--out", str(out), "--quiet", "--jobs", "2"]) == 0
-    assert (out / "cache" / "index.json").is_file()
+    assert (out / "cache" / "index.sqlite").is_file()
     assert main(["ingest", str(src), "--out", str(out), "--quiet", "--no-cache"]) == 0
     assert not (out / "cache").exists()
     assert len(pd.read_parquet(out / "reports.parquet")) == 8
@@ -406,7 +406,7 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
     reports = write_synthetic(src, 12, seed=10)
     reportkit.ingest([src], out, progress=False, jobs=1)
     before = {name: (out / name).read_bytes() for name in OUTPUTS}
-    index = (out / "cache" / "index.json").read_bytes()
+    index = (out / "cache" / "index.sqlite").read_bytes()
     for r in reports[:6]:  # six files to parse again
         (src / r.file).write_bytes(make_reports(20, seed=99)[reports.index(r)].render())
     calls = []
@@ -422,7 +422,7 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
     with pytest.raises(KeyboardInterrupt):
         reportkit.ingest([src], out, progress=False, jobs=1)
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
-    assert (out / "cache" / "index.json").read_bytes() == index
+    assert (out / "cache" / "index.sqlite").read_bytes() == index
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
 
 

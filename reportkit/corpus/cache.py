@@ -2,60 +2,77 @@
 
 The parsed rows themselves are not copied anywhere: they are the row groups of the
 outputs a run writes (``values.parquet``, ``checks.parquet``). The cache is their index,
-``OUT/cache/index.json`` (delete the folder at any time; the next run parses everything):
+``OUT/cache/index.sqlite``, an SQLite file read by key, never whole (delete the folder at
+any time; the next run parses everything):
 
-* ``version``: the parser version; a change invalidates every entry;
+* ``meta``: ``version``, the parser version (a change invalidates every entry), and
+  ``last_run``: what the last run read (a fingerprint of every path and key) and the size
+  and mtime of the six files it wrote. Rows are only taken from outputs that are still as
+  written; a run that reads the same files the same way writes nothing;
 * ``entries``: per parsed content, keyed by the file's SHA-256 (plus any ``manifest.csv``
   overrides, which change the result), the report's row of ``reports`` (without its path),
   the carried-over/forward figures the cross-year check needs, and where its rows are in
-  the outputs (offset and count in ``values.parquet`` and ``checks.parquet``);
-* ``stats``: ``path → [size, mtime_ns, ctime_ns, inode, sha256]``, so unchanged files are
+  the outputs (offset and count in ``values.parquet`` and ``checks.parquet``), as JSON;
+* ``stats``: ``path → size, mtime_ns, ctime_ns, inode, sha256``, so unchanged files are
   not re-hashed. The ctime and inode catch a file rewritten with its size and mtime kept
-  (``cp -p``, ``rsync -t``, unzip): no one can set a ctime, and a new copy is a new inode;
-* ``last_run``: what the last run read (a fingerprint of every path and key) and the size
-  and mtime of the six files it wrote. Rows are only taken from outputs that are still as
-  written; a run that reads the same files the same way writes nothing.
+  (``cp -p``, ``rsync -t``, unzip): no one can set a ctime, and a new copy is a new inode.
+
+A run that writes outputs writes a new index beside the old one (``.index.sqlite.XXXX.tmp``)
+and renames it over it once the outputs are in place; a run that writes nothing only
+updates the stats it learnt, in place (SQLite's journal keeps that safe). An index of an
+older version (``index.json``, or another parser) is not read: everything is parsed again.
 
 The parser version is a hash of the source of ``reportkit/schema/`` and
 ``reportkit/extract/`` (and of the Unicode tables that label normalisation depends on): a
 change to how files are read invalidates every entry; a change to the corpus layer, the
 command line, the analysis, the charts or the briefing does not.
 
-Use (:mod:`reportkit.corpus.ingest`): ``todo = cache.plan(items)`` (what to parse; the
-others carry their cached ``entry``), ``cache.parsed(item, sha)`` for each fresh parse,
-``cache.record(…)`` where its rows went, ``cache.commit(items, max_bytes, written)``.
+Use (:mod:`reportkit.corpus.plan`, :mod:`reportkit.corpus.ingest`): ``known_sha`` and
+``has`` while planning; ``get`` and ``rows`` for each cached file, ``record`` and
+``remember`` for each file of the new outputs, then ``finish``; or ``keep`` (nothing
+written), or ``discard``.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
-import stat
 import sys
 import time
 import unicodedata
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from reportkit.corpus.outdir import atomic_write, stage
+from reportkit.corpus.outdir import publish, stage
 from reportkit.corpus.store import dumps_json, output_stats
 from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
 CACHE_DIR = "cache"
-INDEX = "index.json"
+INDEX = "index.sqlite"
+OLD_INDEX = "index.json"  # an older reportkit's index: not read, removed when replaced
 README = "README.txt"
 Meta = tuple[Any, ...]
+#: A file's size, mtime_ns, ctime_ns and inode: what says its content is unchanged.
+Stat = tuple[int, int, int, int]
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB);
+CREATE TABLE stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime INTEGER,
+                    ino INTEGER, sha TEXT) WITHOUT ROWID;
+"""
 #: A file modified this recently may change again within the file system's timestamp
 #: resolution without its mtime changing: its stat is not trusted next time.
 RACY_SECONDS = 2.0
@@ -68,7 +85,7 @@ _LOADED_GROUPS = 4
 #: The packages that decide what a file's parse gives (every module in them, new readers
 #: included); nothing else does. The cache format is in :data:`CACHE_FORMAT`.
 PARSING_PACKAGES = ("schema", "extract")
-CACHE_FORMAT = "2"  # stats: size, mtime_ns, ctime_ns, inode, sha256
+CACHE_FORMAT = "3"  # an SQLite index; stats: size, mtime_ns, ctime_ns, inode, sha256
 
 
 def parsing_modules() -> list[Path]:
@@ -97,58 +114,6 @@ def entry_key(sha256: str, overrides: dict[str, Any] | None) -> str:
         return sha256
     extra = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
     return f"{sha256}:{hashlib.sha256(extra.encode()).hexdigest()[:16]}"
-
-
-class FileStat(NamedTuple):
-    """What a run needs of a file's ``os.stat_result`` (a tenth of its size: a corpus has
-    many files)."""
-
-    st_mode: int
-    st_size: int
-    st_mtime_ns: int
-    st_ctime_ns: int
-    st_ino: int
-
-    @classmethod
-    def of(cls, st: os.stat_result) -> FileStat:
-        """The fields of ``st`` a run reads."""
-        return cls(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-@dataclass(slots=True)
-class Item:
-    """One input file and how its report will be had."""
-
-    path: Path
-    name: str  # the path as the system gives it, to open
-    shown: str  # the path as written in the outputs (see safe_name)
-    overrides: dict[str, Any] | None
-    stat: FileStat | os.stat_result | None = None
-    key: str | None = None  # cache key, once the content hash is known
-    entry: Entry | None = None  # a cached parse
-    fixed: Any = None  # a Report decided without reading (not a regular file, too big)
-
-
-def _hash_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def fingerprint(items: list[Item], max_bytes: int) -> str | None:
-    """What a run read and how: equal fingerprints, equal outputs. None when some file
-    could not be read (such a run is never skipped)."""
-    h = hashlib.sha256(f"{max_bytes}\n".encode())
-    for item in items:
-        if item.fixed is not None and item.stat is not None:
-            tag = f"big:{item.stat.st_size}"
-        elif item.key is not None:
-            tag = item.key
-        else:
-            return None
-        h.update(f"{item.shown}\0{tag}\n".encode())
-    return h.hexdigest()
 
 
 class CacheError(Exception):
@@ -226,84 +191,84 @@ class ParseCache:
         self.out = Path(out_dir)
         self.dir = self.out / CACHE_DIR
         self.version = parser_version()
-        self.stats: dict[str, list[Any]] = {}
         self.last_run: dict[str, Any] = {}
-        self._entries: dict[str, list[Any]] = {}
-        self._new: sqlite3.Connection | None = None  # this run's entries, on disk
+        self.has_entries = False
+        self._old: sqlite3.Connection | None = None  # the last run's index, read by key
+        self._entries = False  # its entries point into the outputs as they are
+        self._new: sqlite3.Connection | None = None  # this run's index, being written
         self._new_path: Path | None = None
         self._sources: list[_RowSource] | None = None
-        self._stats_changed = False
         self._load()
 
     def _load(self) -> None:
+        path = self.dir / INDEX
+        if not path.is_file():
+            return
         try:
-            index = json.loads((self.dir / INDEX).read_bytes())
-        except (OSError, ValueError):
-            return
-        if not isinstance(index, dict) or index.get("version") != self.version:
-            return
-        self.stats = index.get("stats", {})
-        self.last_run = index.get("last_run", {})
-        outputs = self.last_run.get("outputs") or {}
-        if all(outputs.get(name) == _stat(self.out / name) for name in _ROW_SOURCES):
-            self._entries = index.get("entries", {})  # the rows are where they were
+            self._old = sqlite3.connect(path, isolation_level=None)
+            meta = dict(self._old.execute("SELECT name, value FROM meta"))
+            if meta.get("version") != self.version:
+                raise ValueError("another parser's index")
+            self.last_run = json.loads(meta.get("last_run") or "{}")
+            outputs = self.last_run.get("outputs") or {}
+            self._entries = all(outputs.get(name) == _stat(self.out / name)
+                                for name in _ROW_SOURCES)  # the rows are where they were
+            self.has_entries = self._entries and self._old.execute(
+                "SELECT EXISTS (SELECT 1 FROM entries)").fetchone()[0] == 1
+        except (sqlite3.Error, ValueError, TypeError, AttributeError):
+            self._close_old()  # not an index of this version: as if there were none
+            self.last_run, self._entries, self.has_entries = {}, False, False
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def _close_old(self) -> None:
+        if self._old is not None:
+            self._old.close()
+            self._old = None
 
-    # --- the coarse API: plan, (parse, record), commit ---------------------------------------
-
-    def plan(self, items: list[Item]) -> list[Item]:
-        """Find the cached parse of every item whose content is known (by its stat, else
-        by hashing it when the cache holds any entry); returns the items still to parse
-        (those not decided without reading)."""
-        rehash = len(self) > 0
-        for item in items:
-            st = item.stat
-            if item.fixed is not None or st is None or not stat.S_ISREG(st.st_mode):
-                continue
-            sha = self.known_sha(item.shown, st)
-            if sha is None and rehash:
-                sha = _hash_file(item.path)
-                if sha is not None:
-                    self.remember_stat(item.shown, st, sha)
-            if sha is not None:
-                item.key = entry_key(sha, item.overrides)
-                item.entry = self.get(item.key)
-        return [it for it in items if it.entry is None and it.fixed is None]
-
-    def parsed(self, item: Item, sha256: str) -> None:
-        """A file parsed this run: its content hash gives its key and is remembered for
-        its stat."""
-        if not sha256:
-            return
-        item.key = entry_key(sha256, item.overrides)
-        if item.stat is not None:
-            self.remember_stat(item.shown, item.stat, sha256)
-
-    def unchanged(self, items: list[Item], max_bytes: int) -> bool:
-        """True when the last run read the same files the same way and all six outputs
-        are still as it wrote them (nothing to parse or write)."""
-        fp = fingerprint(items, max_bytes)
-        return (fp is not None and self.last_run.get("fingerprint") == fp
-                and self.last_run.get("outputs") == output_stats(self.out))
-
-    def commit(self, items: list[Item], max_bytes: int, written: bool) -> None:
-        """Save the index after a run over ``items``: with ``written``, the entries
-        recorded for the outputs just written; without, the old ones (and new stats)."""
-        live = {item.shown for item in items}
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The last run's index; its errors (a damaged file) as :class:`CacheError`."""
+        assert self._old is not None
         try:
-            self.save(live, {"fingerprint": fingerprint(items, max_bytes),
-                             "outputs": output_stats(self.out)} if written else None)
-        finally:
-            self.discard()
+            yield self._old
+        except sqlite3.Error as exc:
+            raise CacheError(f"{self.dir / INDEX}: cannot read the cache: {exc}") from exc
 
     # --- reading ---------------------------------------------------------------------------
 
+    def known_sha(self, path: str, st: Stat) -> str | None:
+        """The SHA-256 recorded for ``path`` if its size, mtime, ctime and inode (``st``)
+        are unchanged."""
+        if self._old is None:
+            return None
+        with self._reading() as db:
+            row = db.execute("SELECT size, mtime, ctime, ino, sha FROM stats WHERE path = ?",
+                             (path,)).fetchone()
+        return row[4] if row is not None and row[:4] == st else None
+
+    def has(self, key: str) -> bool:
+        """Whether the cache holds a parse for ``key``."""
+        if not self.has_entries:
+            return False
+        with self._reading() as db:
+            return db.execute("SELECT 1 FROM entries WHERE key = ?",
+                              (key,)).fetchone() is not None
+
     def get(self, key: str) -> Entry | None:
         """The cached parse for ``key``, or None."""
-        raw = self._entries.get(key)
-        return Entry.load(raw) if raw is not None else None
+        if not self.has_entries:
+            return None
+        with self._reading() as db:
+            row = db.execute("SELECT entry FROM entries WHERE key = ?", (key,)).fetchone()
+        try:
+            return Entry.load(json.loads(row[0])) if row is not None else None
+        except (ValueError, TypeError) as exc:
+            raise CacheError(f"{self.dir / INDEX}: a damaged entry: {exc}") from exc
+
+    def unchanged(self, fingerprint: str | None) -> bool:
+        """True when the last run read the same files the same way (its ``fingerprint``)
+        and all six outputs are still as it wrote them (nothing to parse or write)."""
+        return (fingerprint is not None and self.last_run.get("fingerprint") == fingerprint
+                and self.last_run.get("outputs") == output_stats(self.out))
 
     def rows(self, entry: Entry) -> tuple[list[Piece], list[Piece]]:
         """The entry's rows of ``values`` and ``checks``, from the last run's outputs."""
@@ -322,94 +287,89 @@ class ParseCache:
             source.close()
         self._sources = None
 
-    def known_sha(self, path: str, st: FileStat | os.stat_result) -> str | None:
-        """The SHA-256 recorded for ``path`` if its size, mtime, ctime and inode are
-        unchanged."""
-        known = self.stats.get(path)
-        if known and len(known) == 5 and known[:4] == _stat_key(st):
-            return known[4]
-        return None
+    # --- writing the new index -------------------------------------------------------------
 
-    def remember_stat(self, path: str, st: FileStat | os.stat_result, sha256: str) -> None:
-        """Record ``path``'s hash for its current stat (unless just modified or changed:
-        a change within the file system's timestamp resolution would go unseen)."""
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= (time.time() - RACY_SECONDS) * 1e9:
-            if self.stats.pop(path, None) is not None:
-                self._stats_changed = True
-            return
-        value = [*_stat_key(st), sha256]
-        if self.stats.get(path) != value:
-            self.stats[path] = value
-            self._stats_changed = True
+    def _writing(self) -> sqlite3.Connection:
+        """This run's index (made on first use), staged beside the last one's."""
+        if self._new is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            # named like the index's temporaries: a killed run's is removed next time
+            self._new_path = stage(self.dir, INDEX)
+            self._new = sqlite3.connect(self._new_path, isolation_level=None)
+            for pragma in ("journal_mode = OFF", "synchronous = OFF"):
+                self._new.execute(f"PRAGMA {pragma}")
+            self._new.executescript(_SCHEMA)
+            self._new.execute("BEGIN")
+        return self._new
 
-    # --- writing ---------------------------------------------------------------------------
+    @contextmanager
+    def _io(self, path: Path | None = None) -> Iterator[None]:
+        """SQLite's errors (a full disk) as the OSError any other write raises."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise OSError(errno.EIO, f"cannot write the cache: {exc}",
+                          str(path or self._new_path or self.dir)) from exc
 
     def record(self, key: str, meta: Meta, carry: tuple[float, ...] | None,
                v_off: int, v_len: int, c_off: int, c_len: int) -> None:
-        """A report of the run being written, and where its rows go in the new outputs
-        (kept on disk until :meth:`save`: a corpus has many)."""
+        """A report of the run being written, and where its rows go in the new outputs."""
         entry = dumps_json(Entry(meta, carry, v_off, v_len, c_off, c_len).dump())
+        with self._io():
+            self._writing().execute("INSERT INTO entries VALUES (?, ?) ON CONFLICT (key) "
+                                    "DO UPDATE SET entry = excluded.entry", (key, entry))
+
+    def remember(self, rows: list[tuple[str, int, int, int, int, str]]) -> None:
+        """The stats of files of the new outputs: (path, size, mtime_ns, ctime_ns, inode,
+        sha256) each, but for a file just modified or changed (:func:`trusted`)."""
+        with self._io():
+            self._writing().executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)",
+                                        [row for row in rows if trusted(row[1:5])])
+
+    def finish(self, fingerprint: str | None) -> None:
+        """Save this run's index (after its outputs were written): the entries and stats
+        recorded, what it read (``fingerprint``) and the outputs as they are now."""
+        last_run = {"fingerprint": fingerprint, "outputs": output_stats(self.out)}
         try:
-            if self._new is None:
-                self.dir.mkdir(parents=True, exist_ok=True)
-                # named like the index's temporaries: a killed run's is removed next time
-                self._new_path = stage(self.dir, INDEX)
-                self._new = sqlite3.connect(self._new_path, isolation_level=None)
-                self._new.execute("PRAGMA journal_mode = OFF")
-                self._new.execute("PRAGMA synchronous = OFF")
-                self._new.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB)")
-                self._new.execute("BEGIN")
-            self._new.execute("INSERT INTO entries VALUES (?, ?) ON CONFLICT (key) "
-                              "DO UPDATE SET entry = excluded.entry", (key, entry))
-        except sqlite3.Error as exc:
-            raise OSError(errno.EIO, f"cannot write the cache: {exc}",
-                          str(self._new_path or self.dir)) from exc
-
-    def _recorded(self) -> Iterator[tuple[str, bytes]]:
-        """This run's entries, in the order recorded, as (key, entry's JSON)."""
-        if self._new is not None:
-            yield from self._new.execute("SELECT key, entry FROM entries ORDER BY rowid")
-
-    def discard(self) -> None:
-        """Drop what this run recorded (a run that failed) and let go of the outputs."""
-        self.close()
-        if self._new is not None:
-            self._new.close()
+            with self._io():
+                db = self._writing()
+                db.executemany("INSERT INTO meta VALUES (?, ?)",
+                               [("version", self.version), ("last_run", json.dumps(last_run))])
+                db.execute("COMMIT")
+                db.close()
             self._new = None
-        if self._new_path is not None:
-            self._new_path.unlink(missing_ok=True)
+            self._close_old()
+            assert self._new_path is not None
+            publish([(self._new_path, self.dir / INDEX)])
             self._new_path = None
-            try:
-                self.dir.rmdir()  # made for this run's entries, and nothing else came
-            except OSError:
-                pass
-
-    def save(self, live_paths: set[str], last_run: dict[str, Any] | None) -> None:
-        """Write the index. With ``last_run`` (after outputs were written): the entries
-        recorded for them; without (nothing written): the old entries, with new stats."""
-        stats = {p: v for p, v in self.stats.items() if p in live_paths}
-        if last_run is None and not self._stats_changed and len(stats) == len(self.stats):
-            return
-        if last_run is None:
-            entries: Iterable[tuple[str, bytes]] = (
-                (k, dumps_json(e)) for k, e in self._entries.items())
-            last_run = self.last_run
-        else:
-            entries = self._recorded()
-        self.dir.mkdir(parents=True, exist_ok=True)
-
-        def write(tmp: Path) -> None:  # the JSON of the whole index, an entry at a time
-            with tmp.open("wb") as fh:
-                fh.write(b'{"version":' + dumps_json(self.version) + b',"entries":{')
-                for i, (key, entry) in enumerate(entries):
-                    fh.write((b"," if i else b"") + dumps_json(key) + b":" + entry)
-                fh.write(b'},"stats":' + dumps_json(stats) + b',"last_run":'
-                         + dumps_json(last_run) + b"}")
-
-        try:
-            atomic_write(self.dir / INDEX, write)
+            (self.dir / OLD_INDEX).unlink(missing_ok=True)  # an older reportkit's index
+            self._readme()
         finally:
             self.discard()
+
+    def keep(self, changes: Iterable[tuple[str, Stat | None, str | None]]) -> None:
+        """A run that wrote nothing: record in the last run's index, in place, what it
+        learnt of its files: (path, stat, sha256) each, a stat of None to forget."""
+        changes = iter(changes)
+        first = next(changes, None)
+        try:
+            if first is None or self._old is None:
+                return
+            path = self.dir / INDEX
+            with self._io(path):
+                db = self._old
+                db.execute("BEGIN")
+                for name, st, sha in itertools.chain([first], changes):
+                    if st is None or sha is None or not trusted(st):
+                        db.execute("DELETE FROM stats WHERE path = ?", (name,))
+                    else:
+                        db.execute("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)",
+                                   (name, *st, sha))
+                db.execute("COMMIT")
+        finally:
+            self.discard()
+
+    def _readme(self) -> None:
         readme = self.dir / README
         if not readme.exists():
             readme.write_text("reportkit's parse cache: an index into the outputs next to this "
@@ -417,12 +377,30 @@ class ParseCache:
                               "Safe to delete; the next run parses everything again.\n",
                               encoding="utf-8")
 
+    def discard(self) -> None:
+        """Drop what this run wrote (a run that failed) and let go of the outputs and the
+        last run's index."""
+        self.close()
+        self._close_old()
+        if self._new is not None:
+            self._new.close()
+            self._new = None
+        if self._new_path is not None:
+            self._new_path.unlink(missing_ok=True)
+            self._new_path = None
+            try:
+                self.dir.rmdir()  # made for this run's index, and nothing else came
+            except OSError:
+                pass
+
     @staticmethod
     def remove(out_dir: str | Path) -> None:
         """Delete the cache of ``out_dir`` (``--no-cache``, or a damaged one): only the
         files the cache writes, and its folder if that is then empty."""
         folder = Path(out_dir) / CACHE_DIR
-        for path in (folder / INDEX, folder / README, *folder.glob(f".{INDEX}*.tmp")):
+        for path in (folder / INDEX, folder / f"{INDEX}-journal", folder / OLD_INDEX,
+                     folder / README, *folder.glob(f".{INDEX}*.tmp"),
+                     *folder.glob(f".{OLD_INDEX}*.tmp")):
             try:
                 path.unlink()
             except OSError:
@@ -433,8 +411,11 @@ class ParseCache:
             pass  # not there, or holding files that are not the cache's
 
 
-def _stat_key(st: FileStat | os.stat_result) -> list[int]:
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+def trusted(st: Stat) -> bool:
+    """Whether a file's stat (size, mtime_ns, ctime_ns, inode) may stand for its content
+    next time: not when modified or changed in the last :data:`RACY_SECONDS` (a change
+    within the file system's timestamp resolution would go unseen)."""
+    return max(st[1], st[2]) < (time.time() - RACY_SECONDS) * 1e9
 
 
 def _stat(path: Path) -> list[int] | None:

@@ -11,7 +11,7 @@ import fnmatch
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +35,31 @@ def find_files(paths: Iterable[str | Path], ignore: Sequence[str] = ()) -> list[
     folders (they hold its marker) are not reports. A folder that cannot be listed is
     returned as it is: it gets a row saying so. ``ignore``: glob patterns (``*.xlsx``,
     ``drafts/*``) matched against each file's name and its path below the folder given;
-    matching files are left out (:func:`ignored` says which).
+    matching files are left out (:func:`ignored` says which). An ingest keeps this list on
+    disk instead (:mod:`reportkit.corpus.filelist`, through :func:`found_under`).
     """
     found: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found.extend(f for f in _walk(p) if not ignored(f, p, ignore))
-        elif p.exists():
-            found.append(p)
-        else:
-            raise UsageError(f"{safe_name(p)}: no such file or folder")
+    for root in roots_of(paths):
+        found.extend(sorted(found_under(root, ignore)))
     return list(dict.fromkeys(found))
+
+
+def roots_of(paths: Iterable[str | Path]) -> list[Path]:
+    """``paths`` as Paths; :class:`UsageError` for one that does not exist."""
+    roots = [Path(p) for p in paths]
+    for p in roots:
+        if not p.exists():
+            raise UsageError(f"{safe_name(p)}: no such file or folder")
+    return roots
+
+
+def found_under(root: Path, ignore: Sequence[str] = ()) -> Iterator[Path]:
+    """The report files under ``root`` (itself, if a file), as :func:`find_files` counts
+    them, in no particular order."""
+    if root.is_dir():
+        yield from (f for f in _walk(root) if not ignored(f, root, ignore))
+    else:
+        yield root
 
 
 def ignored(path: Path, root: Path, patterns: Sequence[str]) -> bool:
@@ -60,12 +74,11 @@ def ignored(path: Path, root: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in patterns)
 
 
-def _walk(root: Path) -> list[Path]:
-    """Files under ``root`` (and folders that cannot be listed), sorted like
-    ``sorted(root.rglob("*"))``."""
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under ``root`` (and folders that cannot be listed), as ``root.rglob("*")``
+    finds them, unsorted."""
     if is_output_folder(root):
-        return []
-    out: list[Path] = []
+        return
     unreadable: list[Path] = []
 
     def failed(exc: OSError) -> None:
@@ -76,8 +89,10 @@ def _walk(root: Path) -> list[Path]:
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and not is_output_folder(base / d)]
         # every name but hidden ones and manifests: a pipe or a broken link gets a row too
-        out.extend(base / n for n in names if not n.startswith(".") and n != MANIFEST)
-    return sorted(out + unreadable)
+        yield from (base / n for n in names if not n.startswith(".") and n != MANIFEST)
+        yield from unreadable
+        unreadable.clear()
+    yield from unreadable
 
 
 def safe_name(path: str | Path) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import stat
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,8 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from reportkit.corpus import manifest
-from reportkit.corpus.cache import CacheError, FileStat, Item, Meta, ParseCache, Piece
+from reportkit.corpus.cache import CacheError, Meta, ParseCache, Piece, Stat
+from reportkit.corpus.filelist import BATCH, CACHED, FIXED, RunFiles, text
 from reportkit.corpus.files import (
     DEFAULT_MAX_SIZE_MB,
     UsageError,
@@ -41,8 +42,9 @@ from reportkit.corpus.files import (
     find_files,
     safe_name,
 )
-from reportkit.corpus.manifest import Warn, read_manifests, resolve
+from reportkit.corpus.manifest import Warn
 from reportkit.corpus.outdir import OutputError, owned
+from reportkit.corpus.plan import Fingerprint, Planned, fixed_tag, plan_files
 from reportkit.corpus.pool import META_INDEX as _M
 from reportkit.corpus.pool import Carried, check_tuple, meta_of, parsed_stream
 from reportkit.corpus.staging import Staging
@@ -69,31 +71,6 @@ _BATCH_ROWS = 65_536  # rows per Parquet row group written
 
 
 # --- the parent: plan, parse what is new, assemble in file order ----------------------------
-
-
-def _stat_items(files: list[Path], overrides: dict[Path, dict[str, Any]],
-                max_bytes: int) -> list[Item]:
-    """Every file as an :class:`Item`, stat'ed; decided at once (without reading) when it
-    is not a regular file or is over the size limit."""
-    items: list[Item] = []
-    folders: dict[Path, Path] = {}
-    for path in files:
-        name, shown = str(path), safe_name(path)
-        item = Item(path, name, name if shown == name else shown,  # one string, usually
-                    overrides.get(resolve(path, folders)) if overrides else None)
-        items.append(item)
-        try:
-            st = path.stat()
-            item.stat = FileStat.of(st)
-        except OSError:
-            continue  # the worker reports why it cannot be read
-        if not stat.S_ISREG(st.st_mode):
-            if not stat.S_ISDIR(st.st_mode):  # a folder that cannot be listed: the worker
-                item.fixed = _not_regular(path)
-            continue
-        if st.st_size > max_bytes:
-            item.fixed = _too_big(path, st.st_size, max_bytes)
-    return items
 
 
 def _count(pieces: list[Piece]) -> int:
@@ -240,35 +217,57 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
 def _ingest_into(paths: Iterable[str | Path], out_dir: str | Path | None, max_size_mb: float,
                  progress: bool, jobs: int | None, cache: bool, limits: Limits,
                  warn: Callable[[str], None], ignore: Sequence[str] = ()) -> Corpus:
-    paths = [Path(p) for p in paths]
-    files = find_files(paths, ignore)
-    roots = [p if p.is_dir() else p.parent for p in paths]
-    overrides = read_manifests(files, roots, warn)
     max_bytes = int(max_size_mb * 1e6)
-    if out_dir is not None and not cache:
-        ParseCache.remove(out_dir)
-    use_cache = out_dir is not None and cache
+    with RunFiles(out_dir) as run:  # the files, on disk: none of them held in memory
+        run.find([Path(p) for p in paths], ignore, warn)
+        if out_dir is not None and not cache:
+            ParseCache.remove(out_dir)
+        use_cache = out_dir is not None and cache
+        try:
+            return _ingest(run, out_dir, max_bytes, progress, jobs, limits,
+                           ParseCache(out_dir) if use_cache else None)  # type: ignore[arg-type]
+        except CacheError:  # outputs changed under the cache: start over without it
+            assert out_dir is not None
+            ParseCache.remove(out_dir)
+            return _ingest(run, out_dir, max_bytes, progress, jobs, limits,
+                           ParseCache(out_dir))
+
+
+def _ingest(run: RunFiles, out_dir: str | Path | None, max_bytes: int, progress: bool,
+            jobs: int | None, limits: Limits, store: ParseCache | None) -> Corpus:
     try:
-        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs, limits,
-                       ParseCache(out_dir) if use_cache else None)  # type: ignore[arg-type]
-    except CacheError:  # outputs changed under the cache: start over without it
-        assert out_dir is not None
-        ParseCache.remove(out_dir)
-        return _ingest(files, overrides, out_dir, max_bytes, progress, jobs, limits,
-                       ParseCache(out_dir))
+        planned = plan_files(run, store, max_bytes)
+        if store is not None and out_dir is not None and not planned.to_parse \
+                and store.unchanged(planned.fingerprint):
+            store.keep(_learnt(run))  # keep what was learnt of the files
+            return StoredCorpus(out_dir)
+        corpus, fingerprint = _assemble(run, planned, out_dir, max_bytes, progress, jobs,
+                                        limits, store)
+    except BaseException:
+        if store is not None:
+            store.discard()
+        raise
+    if out_dir is None:
+        return corpus
+    if store is not None:
+        store.finish(fingerprint)
+    return StoredCorpus(out_dir)
 
 
-def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
-            out_dir: str | Path | None, max_bytes: int, progress: bool, jobs: int | None,
-            limits: Limits, store: ParseCache | None) -> Corpus:
-    items = _stat_items(files, overrides, max_bytes)
-    todo = store.plan(items) if store is not None else [it for it in items if it.fixed is None]
-    if store is not None and out_dir is not None and not todo \
-            and store.unchanged(items, max_bytes):
-        store.commit(items, max_bytes, written=False)  # keep what was learnt of the files
-        return StoredCorpus(out_dir)
+def _learnt(run: RunFiles) -> Iterator[tuple[str, Stat, str]]:
+    """The stats the planning pass learnt (files hashed again): (path, stat, sha256)."""
+    for row in run.planned("restat IS NOT NULL"):
+        yield row[1] or text(row[0]), row[3:7], row[8]
+
+
+def _assemble(run: RunFiles, planned: Planned, out_dir: str | Path | None, max_bytes: int,
+              progress: bool, jobs: int | None, limits: Limits, store: ParseCache | None
+              ) -> tuple[Any, str | None]:
+    """The second pass: every file of the plan in order, parsed by the workers or taken
+    from the cache, into the outputs. Returns what the sink's commit gives (the corpus,
+    without ``out_dir``) and the run's fingerprint."""
     # the workers start first: no thread of ours (progress bar, writers) is forked with them
-    with parsed_stream([(it.name, it.overrides) for it in todo], max_bytes, jobs, limits) as fresh:
+    with parsed_stream(run.tasks(), max_bytes, jobs, limits, planned.to_parse) as fresh:
         sink: CorpusWriter | _MemorySink = (CorpusWriter(out_dir) if out_dir is not None
                                             else _MemorySink())
         try:
@@ -276,42 +275,74 @@ def _ingest(files: list[Path], overrides: dict[Path, dict[str, Any]],
         except BaseException:
             sink.abort()
             raise
-        bar = tqdm(total=len(items), desc="reports", unit="file",
+        bar = tqdm(total=planned.files, desc="reports", unit="file",
                    disable=None if progress else True)
         try:
-            assembler = _Assembler(sink, staging)
-            for item in items:
-                if item.fixed is not None:
-                    assembler.add(item.shown, meta_of(item.fixed), None, [], [])
-                    bar.update()
-                    continue
-                if item.entry is not None:
-                    assert store is not None
-                    meta, carry = item.entry.meta, item.entry.carry
-                    values, checks = store.rows(item.entry)
-                else:
-                    meta, carry, values, checks = next(fresh)
-                    if store is not None:
-                        store.parsed(item, meta[_M["sha256"]])
-                at = assembler.add(item.shown, meta, carry, values, checks)
-                if store is not None and item.key is not None and at is not None:
-                    store.record(item.key, meta, carry, at[0], _count(values), at[1],
-                                 _count(checks))
+            files = _Files(_Assembler(sink, staging), store, max_bytes)
+            for row in run.planned():
+                files.add(row, fresh)
                 bar.update()
-            result = assembler.finish(before_commit=store.close if store else None)
+            files.flush()
+            result = files.assembler.finish(before_commit=store.close if store else None)
         except BaseException:
             sink.abort()
-            if store is not None:
-                store.discard()
             raise
         finally:
             staging.close()
             bar.close()
-    if out_dir is None:
-        return result
-    if store is not None:
-        store.commit(items, max_bytes, written=True)
-    return StoredCorpus(out_dir)
+    return result, files.fingerprint.digest()
+
+
+class _Files:
+    """The second pass, file by file: each planned row's report to the assembler, its
+    cache entry and stat to the new cache index, its key to the fingerprint."""
+
+    def __init__(self, assembler: _Assembler, store: ParseCache | None,
+                 max_bytes: int) -> None:
+        self.assembler, self.store, self.max_bytes = assembler, store, max_bytes
+        self.fingerprint = Fingerprint(max_bytes)
+        self.stats: list[tuple[str, int, int, int, int, str]] = []
+
+    def add(self, row: tuple[Any, ...], fresh: Iterator[Any]) -> None:
+        """One row of the plan (:data:`reportkit.corpus.filelist.PLAN_COLUMNS`); ``fresh``
+        gives the next file the workers parsed."""
+        name, shown, mode, size, mtime, ctime, ino, kind, sha, okey = row[:10]
+        shown = shown or text(name)
+        if kind == FIXED:
+            path = Path(text(name))
+            report = (_not_regular(path) if not stat.S_ISREG(mode)
+                      else _too_big(path, size, self.max_bytes))
+            self.assembler.add(shown, meta_of(report), None, [], [])
+            self.fingerprint.add(shown, fixed_tag(size))
+            return
+        store = self.store
+        if kind == CACHED:
+            assert store is not None
+            entry = store.get(sha + okey)
+            if entry is None:
+                raise CacheError(f"{shown}: its cache entry is gone")
+            meta, carry = entry.meta, entry.carry
+            values, checks = store.rows(entry)
+        else:
+            meta, carry, values, checks = next(fresh)
+            sha = meta[_M["sha256"]] or None
+        key = sha + okey if sha is not None else None
+        self.fingerprint.add(shown, key)
+        at = self.assembler.add(shown, meta, carry, values, checks)
+        if store is None or key is None:
+            return
+        if mode is not None:
+            self.stats.append((shown, size, mtime, ctime, ino, sha))
+            if len(self.stats) >= BATCH:
+                self.flush()
+        if at is not None:
+            store.record(key, meta, carry, at[0], _count(values), at[1], _count(checks))
+
+    def flush(self) -> None:
+        """Hand the stats gathered on to the new cache index."""
+        if self.store is not None and self.stats:
+            self.store.remember(self.stats)
+        self.stats = []
 
 
 def _report_row(meta: Meta, path: str) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,11 +108,12 @@ def read_manifest(path: Path, warn: Warn) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def _folders_within(files: Iterable[Path], roots: Iterable[Path]) -> list[Path]:
-    """The folders from each file's up to its input root: where manifests may be."""
+def _folders_within(parents: Iterable[Path], roots: Iterable[Path]) -> list[Path]:
+    """The folders from each of ``parents`` (the files' folders) up to its input root:
+    where manifests may be."""
     root_list = [r.resolve() for r in roots]
     folders: set[Path] = set()
-    for parent in {f.parent for f in files}:
+    for parent in set(parents):
         folder = parent.resolve()
         root = max((r for r in root_list if folder == r or r in folder.parents),
                    key=lambda r: len(r.parts), default=None)
@@ -126,25 +127,33 @@ def _folders_within(files: Iterable[Path], roots: Iterable[Path]) -> list[Path]:
     return sorted(folders)
 
 
+def manifest_rows(parents: Iterable[Path], roots: Iterable[Path], warn: Warn
+                  ) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """The rows of every ``manifest.csv`` from the files' folders ``parents`` up to their
+    input ``roots``, in the order they apply (a later row for the same file overrides an
+    earlier one), each as (the resolved path of the file it names, its fields)."""
+    resolved: dict[Path, Path] = {}
+    for folder in _folders_within(parents, roots):
+        manifest = folder / MANIFEST
+        if not manifest.is_file():
+            continue
+        for name, entry in read_manifest(manifest, warn).items():
+            yield resolve(folder / name, resolved), entry
+
+
 def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
                    warn: Warn | None = None) -> dict[Path, dict[str, Any]]:
     """Overrides from every ``manifest.csv`` in the input roots, from each file's folder
     up to its root, keyed by the resolved path of the file each row names. ``roots``: the
     folders given (a file given alone: its own folder); default, each file's folder.
     Equal rows share one dict: treat them as read-only."""
-    files = list(files)
-    roots = list(roots) if roots is not None else sorted({f.parent for f in files})
+    parents = {f.parent for f in files}
+    roots = list(roots) if roots is not None else sorted(parents)
     say = warn if warn is not None else _warn
     overrides: dict[Path, dict[str, Any]] = {}
-    resolved: dict[Path, Path] = {}
     shared: dict[tuple, dict[str, Any]] = {}  # equal rows (a region, say) held once
-    for folder in _folders_within(files, roots):
-        manifest = folder / MANIFEST
-        if not manifest.is_file():
-            continue
-        for name, entry in read_manifest(manifest, say).items():
-            overrides[resolve(folder / name, resolved)] = shared.setdefault(
-                tuple(entry.items()), entry)
+    for path, entry in manifest_rows(parents, roots, say):
+        overrides[path] = shared.setdefault(tuple(entry.items()), entry)
     return overrides
 
 

@@ -35,9 +35,10 @@ LOCK = ".reportkit.lock"
 #: cache folder.
 _OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV}
 _OWN_DIRS = frozenset({"cache"})
-#: The temporaries reportkit stages its outputs under (:func:`stage`), and the cache's index.
-_TEMPORARY = re.compile(r"^\.(values|reports|checks)\.[A-Za-z0-9_]+\.tmp$")
-_CACHE_TEMPORARY = re.compile(r"^\.index\.json(\.[A-Za-z0-9_]+)?\.tmp$")
+#: The temporaries reportkit stages its outputs (and its lists of files) under (:func:`stage`),
+#: and the cache's index.
+_TEMPORARY = re.compile(r"^\.(values|reports|checks|files)\.[A-Za-z0-9_]+\.tmp$")
+_CACHE_TEMPORARY = re.compile(r"^\.index\.(json|sqlite)(\.[A-Za-z0-9_]+)?\.tmp$")
 
 
 class OutputError(Exception):

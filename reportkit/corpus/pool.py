@@ -3,6 +3,7 @@ parent's side of the pool: chunks sent out, results streamed back in file order.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -130,24 +131,37 @@ def _lost(task: tuple[str, dict[str, Any] | None], why: str
 
 
 @contextmanager
-def parsed_stream(tasks: list[Task], max_bytes: int, jobs: int | None, limits: Limits
+def parsed_stream(tasks: Iterable[Task], max_bytes: int, jobs: int | None, limits: Limits,
+                  n_tasks: int | None = None
                   ) -> Iterator[Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece],
                                                list[Piece]]]]:
     """Parse ``tasks`` (path, manifest overrides) in worker processes (each file within
     ``limits``; a worker that dies costs only its file); yields an iterator over
-    ``(meta, carry, values, checks)`` per task, in order."""
-    n_jobs = default_jobs() if jobs is None else max(1, jobs)
-    size = max(1, min(_MAX_CHUNK, math.ceil(len(tasks) / (n_jobs * 4))))
-    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
-    if not chunks:
+    ``(meta, carry, values, checks)`` per task, in order. ``tasks`` is read as the workers
+    need more (never held whole); ``n_tasks``, their number, sizes the chunks (default
+    ``len(tasks)``)."""
+    if n_tasks is None:
+        tasks = list(tasks)
+        n_tasks = len(tasks)
+    if not n_tasks:
         yield iter(())
         return
+    n_jobs = default_jobs() if jobs is None else max(1, jobs)
+    size = max(1, min(_MAX_CHUNK, math.ceil(n_tasks / (n_jobs * 4))))
     work = partial(parse_chunk, max_bytes=max_bytes, limits=limits)
-    results = robust_map(work, chunks, n_jobs, limits, _lost)
+    results = robust_map(work, _chunks(tasks, size), n_jobs, limits, _lost,
+                         n_chunks=math.ceil(n_tasks / size))
     try:
         yield _unpack(results)
     finally:
         results.close()  # type: ignore[attr-defined]
+
+
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    """``tasks`` in lists of ``size`` (the last one shorter)."""
+    it = iter(tasks)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def _unpack(results: Iterable[tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]]

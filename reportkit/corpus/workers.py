@@ -22,7 +22,8 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -130,20 +131,26 @@ Task = Any
 Chunk = list[Task]
 
 
-def robust_map(work: Callable[[Chunk], Any], chunks: list[Chunk], jobs: int, limits: Limits,
-               lost: Callable[[Task, str], Any]) -> Iterator[Any]:
+def robust_map(work: Callable[[Chunk], Any], chunks: Iterable[Chunk], jobs: int,
+               limits: Limits, lost: Callable[[Task, str], Any],
+               n_chunks: int | None = None) -> Iterator[Any]:
     """``work(chunk)`` for every chunk, in worker processes, results in order.
 
     When a worker dies, each file of its chunk is retried alone; a file whose worker dies
     again gives ``lost(task, sentence)`` (a result for a one-file chunk) instead.
-    The first workers start here, before the first result is asked for (so that no
-    thread the caller starts later is forked with them).
+    ``chunks`` is read as the window ahead needs it (an iterator over a corpus's files is
+    never held whole); ``n_chunks``, when known (else ``len(chunks)`` for a list), keeps
+    the pool no larger than the work. The first workers start here, before the first
+    result is asked for (so that no thread the caller starts later is forked with them).
     """
-    pool = ProcessPoolExecutor(max(1, min(jobs, len(chunks))), mp_context=_context(True),
-                               initializer=init_worker, initargs=(limits,))
-    slots: list[tuple[Chunk, Future | None]] = [(c, None) for c in chunks]
-    _submit_ahead(pool, work, slots, 0, jobs)
-    return _results(pool, slots, work, jobs, limits, lost)
+    if n_chunks is None and isinstance(chunks, Sized):
+        n_chunks = len(chunks)
+    size = max(1, jobs if n_chunks is None else min(jobs, n_chunks))
+    pool = ProcessPoolExecutor(size, mp_context=_context(True), initializer=init_worker,
+                               initargs=(limits,))
+    window = _Window(iter(chunks), max(1, jobs) * AHEAD_PER_JOB + 1)
+    window.submit_ahead(pool, work)
+    return _results(pool, window, work, jobs, limits, lost)
 
 
 #: Chunks handed to the pool ahead of the one the caller waits for, per worker: enough to
@@ -152,23 +159,44 @@ def robust_map(work: Callable[[Chunk], Any], chunks: list[Chunk], jobs: int, lim
 AHEAD_PER_JOB = 3
 
 
-def _submit_ahead(pool: ProcessPoolExecutor, work: Callable[[Chunk], Any],
-                  slots: list[tuple[Chunk, Future | None]], k: int, jobs: int) -> None:
-    """Submit the chunks of ``slots[k:]`` within the window not submitted yet."""
-    for i in range(k, min(len(slots), k + max(1, jobs) * AHEAD_PER_JOB + 1)):
-        chunk, future = slots[i]
-        if future is None:
-            slots[i] = (chunk, _submit(pool, work, chunk))
+class _Window:
+    """The chunks from the one the caller waits for on, each with its future (None: not
+    submitted yet), taken from ``source`` as the window moves on."""
+
+    def __init__(self, source: Iterator[Chunk], width: int) -> None:
+        self.source = source
+        self.width = width
+        self.slots: deque[tuple[Chunk, Future | None]] = deque()
+
+    def _fill(self) -> bool:
+        """At least one slot, if any chunk is left."""
+        if not self.slots:
+            chunk = next(self.source, None)
+            if chunk is None:
+                return False
+            self.slots.append((chunk, None))
+        return True
+
+    def submit_ahead(self, pool: ProcessPoolExecutor, work: Callable[[Chunk], Any]) -> None:
+        """Submit the chunks within the window not submitted yet."""
+        while len(self.slots) < self.width:
+            chunk = next(self.source, None)
+            if chunk is None:
+                break
+            self.slots.append((chunk, None))
+        for i in range(min(len(self.slots), self.width)):
+            chunk, future = self.slots[i]
+            if future is None:
+                self.slots[i] = (chunk, _submit(pool, work, chunk))
 
 
-def _results(pool: ProcessPoolExecutor, slots: list[tuple[Chunk, Future | None]],
-             work: Callable[[Chunk], Any], jobs: int, limits: Limits,
-             lost: Callable[[Task, str], Any]) -> Iterator[Any]:
+def _results(pool: ProcessPoolExecutor, window: _Window, work: Callable[[Chunk], Any],
+             jobs: int, limits: Limits, lost: Callable[[Task, str], Any]) -> Iterator[Any]:
+    slots = window.slots
     try:
-        k = 0
-        while k < len(slots):
-            _submit_ahead(pool, work, slots, k, jobs)
-            chunk, future = slots[k]
+        while window._fill():
+            window.submit_ahead(pool, work)
+            chunk, future = slots[0]
             assert future is not None
             try:
                 result = future.result()
@@ -181,14 +209,14 @@ def _results(pool: ProcessPoolExecutor, slots: list[tuple[Chunk, Future | None]]
                     why = (_died(limits) if isinstance(exc, BrokenProcessPool) else
                            f"reading this file stopped with an internal error "
                            f"({type(exc).__name__}: {exc}): please report it")
-                    result = lost(chunk[0], why)
-                    slots[k] = (chunk, _done(result))
+                    slots[0] = (chunk, _done(lost(chunk[0], why)))
                 else:
-                    slots[k:k + 1] = [([t], None) for t in chunk]
-                slots[k:] = [_again(pool, work, c, f) for c, f in slots[k:]]
+                    slots.popleft()
+                    slots.extendleft(([t], None) for t in reversed(chunk))
+                for i, (c, f) in enumerate(slots):
+                    slots[i] = _again(pool, work, c, f)
                 continue
-            slots[k] = (chunk, _done(None))  # let the result go once handed on
-            k += 1
+            slots.popleft()  # let the result go once handed on
             yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
