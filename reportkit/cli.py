@@ -191,6 +191,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="YAML config for scheduled runs (configs/example.yml); the options "
                      "above override it")
     run.add_argument("--quiet", action="store_true", help="no progress bars")
+    run.add_argument("--no-workbook", action="store_true",
+                     help="do not (re)write <out>/reportkit.xlsx (at 100,000 reports it takes "
+                     "minutes of a core; `reportkit export --xlsx` writes it any time)")
     brief = _sub(sub, "brief", "build a Word briefing from the charts (docs/brief.md)",
                  "Write a Word briefing (key findings, one section per question, the charts "
                  "with their numbers, data quality, the source reports) from the processed "
@@ -229,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(args.config, RunOptions(agencies=args.agencies, years=args.years,
                                        level=args.level, lang=args.lang, raw=args.raw,
                                        out=args.out, ignore=tuple(args.ignore),
-                                       quiet=args.quiet))
+                                       quiet=args.quiet, workbook=not args.no_workbook))
 
 
 def warn(message: str) -> None:

@@ -66,7 +66,8 @@ class RunOptions:
     """What the command line adds to (and overrides in) the config: the selection
     (``agencies``, ``years``, ``level``, as :meth:`Selection.of` reads them), ``lang``,
     ``raw`` (input folders or files), ``out`` (the outputs folder, default ``outputs``),
-    ``ignore`` (glob patterns of input files to leave out), ``quiet`` (no progress)."""
+    ``ignore`` (glob patterns of input files to leave out), ``quiet`` (no progress),
+    ``workbook`` (write ``reportkit.xlsx`` beside the figures; False: leave it as it is)."""
 
     agencies: object = None
     years: object = None
@@ -76,6 +77,7 @@ class RunOptions:
     out: str | None = None
     ignore: tuple[str, ...] = ()
     quiet: bool = False
+    workbook: bool = True
 
 
 def apply_options(config: dict[str, Any], options: RunOptions) -> tuple[dict[str, Any], str]:
@@ -312,7 +314,7 @@ def run(config_path: str | None = None, options: RunOptions | None = None) -> in
     if problem:
         print(f"reportkit run: {problem}", file=sys.stderr)
         return _exit(2, ["the selection matches no report (closest names above)"])
-    book = None if slug else WorkbookJob.start(steps.processed,
+    book = None if slug or not options.workbook else WorkbookJob.start(steps.processed,
                                                steps.figures.parent / "reportkit.xlsx")
     if slug:  # the workbook is the whole corpus's: an unfiltered run writes it
         print("reportkit run: the workbook (the whole corpus) is not rewritten for a "

@@ -131,16 +131,24 @@ def one_name_per_body(reports: pd.DataFrame) -> pd.DataFrame:
     Reports without an ``agency_id`` keep their names."""
     if "agency_id" not in reports or reports.empty:
         return reports
-    ids = reports["agency_id"].astype(object).where(reports["agency_id"].astype(str) != "")
-    if ids.isna().all():
+    raw = reports["agency_id"].astype(object)
+    held = (raw.notna() & (raw.astype(str) != "")).to_numpy()
+    if not held.any():
         return reports
-    years = pd.to_numeric(reports["year"], errors="coerce").fillna(-1)
-    latest = reports.assign(_id=ids, _year=years).dropna(subset=["_id"]).sort_values(
-        "_year", kind="stable").groupby("_id", sort=False).tail(1).set_index("_id")
+    codes = pd.factorize(raw.where(held))[0]
+    years = pd.to_numeric(reports["year"], errors="coerce").fillna(-1).to_numpy()
+    # each body's latest report: the last of its rows in (body, year, position) order
+    order = np.lexsort((np.arange(len(codes)), years, codes))
+    order = order[codes[order] >= 0]
+    last = np.r_[codes[order][1:] != codes[order][:-1], True]
+    latest = np.empty(codes.max() + 1, dtype="int64")
+    latest[codes[order][last]] = order[last]
     out = reports.copy()
     for col in ("agency", "agency_short"):
-        named = ids.map(latest[col])
-        out[col] = out[col].astype(object).where(named.isna(), named)
+        own = reports[col].astype(object).to_numpy()
+        named = np.where(held, own[latest[np.maximum(codes, 0)]], None)
+        keep = pd.isna(named)
+        out[col] = pd.Series(np.where(keep, own, named), index=reports.index, dtype=object)
     return out
 
 
@@ -213,16 +221,20 @@ def _layout_name(layout: tuple[str, tuple[str, ...]]) -> str:
 
 def _report_layouts(values: pd.DataFrame, reports: pd.DataFrame) -> pd.Series:
     """Each report's layout name (its template, with the variant rows it prints)."""
-    names = reports["template"].astype(object).astype(str).reset_index(drop=True)
+    names = reports["template"].astype(object).astype(str).to_numpy(dtype=object)
+    base = np.array([n.split("+")[0] if isinstance(n, str) else None for n in names],
+                    dtype=object)
     every = [v for variants in schema.ROW_VARIANTS.values() for v in variants]
     present = sql.rows_present(values, reports, REQUESTS, every)
+    rows = present["row"].to_numpy(dtype=object)
+    rix = present["rix"].to_numpy(dtype="int64")
     for template, variants in schema.ROW_VARIANTS.items():
         for variant in variants:
             holders = np.zeros(len(reports), dtype=bool)
-            holders[present.loc[present["row"] == variant, "rix"].to_numpy(dtype="int64")] = True
-            has = holders & (names.str.split("+").str[0] == template)
-            names = names.where(~has, names + "+" + variant)
-    return names.set_axis(reports.index)
+            holders[rix[rows == variant]] = True
+            has = holders & (base == template)
+            names = np.where(has, names + ("+" + variant), names)
+    return pd.Series(names, index=reports.index, dtype=object)
 
 
 def _spec(terms: Iterable[tuple[str, _Term]]) -> pd.DataFrame:

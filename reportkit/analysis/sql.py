@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reportkit.analysis import memo
 from reportkit.corpus import lazy
 from reportkit.corpus.lazy import LazyValues, literal, quote, unique_name
 
@@ -86,13 +87,18 @@ def rows_present(values: pd.DataFrame | LazyValues, reports: pd.DataFrame, table
     ``rix`` is the report's position in ``reports``)."""
     if not rows:
         return pd.DataFrame({"rix": pd.Series(dtype="int64"), "row": pd.Series(dtype=object)})
-    with session(values) as (cur, src):
-        rep = register(cur, _rep_frame(reports), "rep")
-        wanted = ", ".join(literal(r) for r in rows)
-        return cur.execute(
-            f"SELECT DISTINCT r.rix, x.\"row\" FROM {src} AS x JOIN {rep} AS r "
-            f"ON r.report_id = x.report_id WHERE x.\"table\" = {literal(table)} "
-            f"AND x.\"row\" IN ({wanted})").df()
+    rep_frame = _rep_frame(reports)
+
+    def ask() -> pd.DataFrame:
+        with session(values) as (cur, src):
+            rep = register(cur, rep_frame, "rep")
+            wanted = ", ".join(literal(r) for r in rows)
+            return cur.execute(
+                f"SELECT DISTINCT r.rix, x.\"row\" FROM {src} AS x JOIN {rep} AS r "
+                f"ON r.report_id = x.report_id WHERE x.\"table\" = {literal(table)} "
+                f"AND x.\"row\" IN ({wanted})").df()
+
+    return memo.kept("rows_present", values, (memo.digest(rep_frame), table, tuple(rows)), ask)
 
 
 def _terms(spec: pd.DataFrame) -> tuple[pd.Index, pd.DataFrame]:
@@ -146,6 +152,32 @@ def _per_report_sql(src: str, rep: str, spc: str, den_adds_num: bool) -> str:
             FROM sums AS d)"""
 
 
+def _per_report(values: pd.DataFrame | LazyValues, reports: pd.DataFrame,
+                layouts: pd.Series, spec: pd.DataFrame, den_adds_num: bool
+                ) -> tuple[pd.Index, pd.DataFrame]:
+    """The measures of ``spec`` and, from :func:`_per_report_sql` (kept for a stored
+    corpus: :mod:`reportkit.analysis.memo`), ``rix``, ``mid``, ``numerator``,
+    ``denominator``, ``n_blank_cells`` ordered by report and measure."""
+    measures, terms = _terms(spec)
+    rep_frame = _rep_frame(reports, layouts)
+
+    def ask() -> pd.DataFrame:
+        with session(values) as (cur, src):
+            rep = register(cur, rep_frame, "rep")
+            spc = register(cur, terms, "spec")
+            out = cur.execute(_per_report_sql(src, rep, spc, den_adds_num)
+                              + " SELECT * FROM per ORDER BY rix, mid").df()
+        return pd.DataFrame({
+            "rix": out["rix"].to_numpy(dtype="int64"),
+            "mid": out["mid"].to_numpy(dtype="int64"),
+            "numerator": out["numerator"].to_numpy(dtype="float64", na_value=np.nan),
+            "denominator": out["denominator"].to_numpy(dtype="float64", na_value=np.nan),
+            "n_blank_cells": out["n_blank_cells"].to_numpy(dtype="int64")})
+
+    parts = (memo.digest(rep_frame), memo.digest(terms), bool(den_adds_num))
+    return measures, memo.kept("per_report", values, parts, ask)
+
+
 def cell_sums(values: pd.DataFrame | LazyValues, reports: pd.DataFrame, layouts: pd.Series,
               spec: pd.DataFrame, den_adds_num: bool = False) -> pd.DataFrame:
     """Per report and measure, the signed sums of the measure's numerator and denominator
@@ -158,17 +190,12 @@ def cell_sums(values: pd.DataFrame | LazyValues, reports: pd.DataFrame, layouts:
     its values (a cell held twice counts twice). ``den_adds_num``: the denominator is
     the sum of both. Returns ``rix``, ``measure``, ``numerator``, ``denominator``,
     ``n_blank_cells``."""
-    measures, terms = _terms(spec)
-    with session(values) as (cur, src):
-        rep = register(cur, _rep_frame(reports, layouts), "rep")
-        spc = register(cur, terms, "spec")
-        out = cur.execute(_per_report_sql(src, rep, spc, den_adds_num)
-                          + " SELECT * FROM per ORDER BY rix, mid").df()
+    measures, out = _per_report(values, reports, layouts, spec, den_adds_num)
     return pd.DataFrame({
         "rix": out["rix"].to_numpy(dtype="int64"),
         "measure": _measure_column(measures, out["mid"], spec),
-        "numerator": out["numerator"].to_numpy(dtype="float64", na_value=np.nan),
-        "denominator": out["denominator"].to_numpy(dtype="float64", na_value=np.nan),
+        "numerator": out["numerator"].to_numpy(dtype="float64"),
+        "denominator": out["denominator"].to_numpy(dtype="float64"),
         "n_blank_cells": out["n_blank_cells"].to_numpy(dtype="int64")})
 
 
@@ -180,48 +207,63 @@ def _measure_column(measures: pd.Index, mid: pd.Series, spec: pd.DataFrame) -> p
 def pooled_sums(values: pd.DataFrame | LazyValues, reports: pd.DataFrame, layouts: pd.Series,
                 spec: pd.DataFrame, groups: np.ndarray, failed: np.ndarray,
                 den_adds_num: bool = False) -> pd.DataFrame:
-    """:func:`cell_sums` pooled per group of reports, in DuckDB: ``groups`` gives each
-    report (row of ``reports``) its group number, ``failed`` whether it fails one of its
-    identities. A report is used for a measure when its numerator and denominator are
-    both there. Returns ``gid``, ``measure``, ``numerator`` and ``denominator`` (sums over
-    the reports used; NULL when none is), ``n_reports``, ``n_excluded``,
-    ``n_blank_cells``, ``n_reports_failed_checks``."""
-    measures, terms = _terms(spec)
-    rep_frame = _rep_frame(reports, layouts).assign(
-        gid=np.asarray(groups, dtype="int64"), failed=np.asarray(failed, dtype=bool))
-    with session(values) as (cur, src):
-        rep = register(cur, rep_frame, "rep")
-        spc = register(cur, terms, "spec")
-        used = "(p.numerator IS NOT NULL AND p.denominator IS NOT NULL)"
-        out = cur.execute(_per_report_sql(src, rep, spc, den_adds_num) + f"""
-            SELECT r.gid, p.mid,
-                sum(p.numerator) FILTER (WHERE {used}) AS numerator,
-                sum(p.denominator) FILTER (WHERE {used}) AS denominator,
-                count(*) FILTER (WHERE {used}) AS n_reports,
-                count(*) FILTER (WHERE NOT {used}) AS n_excluded,
-                sum(p.n_blank_cells) AS n_blank_cells,
-                count(*) FILTER (WHERE {used} AND r.failed) AS n_reports_failed_checks
-            FROM per AS p JOIN {rep} AS r ON r.rix = p.rix
-            GROUP BY r.gid, p.mid ORDER BY r.gid, p.mid""").df()
+    """:func:`cell_sums` pooled per group of reports: ``groups`` gives each report (row of
+    ``reports``) its group number, ``failed`` whether it fails one of its identities. A
+    report is used for a measure when its numerator and denominator are both there.
+    Returns ``gid``, ``measure``, ``numerator`` and ``denominator`` (sums over the reports
+    used; NULL when none is), ``n_reports``, ``n_excluded``, ``n_blank_cells``,
+    ``n_reports_failed_checks``, ordered by group and measure. The per-report sums come
+    from DuckDB (once per question, :func:`_per_report`); the pooling is numpy."""
+    measures, per = _per_report(values, reports, layouts, spec, den_adds_num)
+    rix = per["rix"].to_numpy(dtype="int64")
+    mid = per["mid"].to_numpy(dtype="int64")
+    gid = np.asarray(groups, dtype="int64")[rix]
+    keys, cell = _dense_codes(gid * max(len(measures), 1) + mid)
+    num, den = per["numerator"].to_numpy(), per["denominator"].to_numpy()
+    used = ~np.isnan(num) & ~np.isnan(den)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, weights=weights, minlength=len(keys))
+
+    n_reports = total(used.astype("float64")).astype("int64")
+    sums = {name: np.where(n_reports > 0, total(np.where(used, part, 0.0)), np.nan)
+            for name, part in (("numerator", num), ("denominator", den))}
+    failed_used = used & np.asarray(failed, dtype=bool)[rix]
     return pd.DataFrame({
-        "gid": out["gid"].to_numpy(dtype="int64"),
-        "measure": _measure_column(measures, out["mid"], spec),
-        "numerator": out["numerator"].to_numpy(dtype="float64", na_value=np.nan),
-        "denominator": out["denominator"].to_numpy(dtype="float64", na_value=np.nan),
-        **{c: out[c].to_numpy(dtype="int64") for c in
-           ("n_reports", "n_excluded", "n_blank_cells", "n_reports_failed_checks")}})
+        "gid": keys // max(len(measures), 1),
+        "measure": _measure_column(measures, pd.Series(keys % max(len(measures), 1)), spec),
+        **sums,
+        "n_reports": n_reports,
+        "n_excluded": total((~used).astype("float64")).astype("int64"),
+        "n_blank_cells": total(per["n_blank_cells"].to_numpy(dtype="float64")).astype("int64"),
+        "n_reports_failed_checks": total(failed_used.astype("float64")).astype("int64")})
+
+
+def _dense_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` of non-negative integer keys, by counting
+    when the key range is small (no sort)."""
+    span = int(key.max()) + 1 if len(key) else 0
+    if span > 4 * len(key) + 1024:
+        return np.unique(key, return_inverse=True)
+    keys = np.flatnonzero(np.bincount(key, minlength=span))
+    where = np.empty(span, dtype="int64")
+    where[keys] = np.arange(len(keys))
+    return keys, where[key]
 
 
 def report_cells(values: pd.DataFrame | LazyValues, table: str, row: str, column: str
                  ) -> pd.DataFrame:
     """``report_id`` and ``value`` of one cell in every report that has it (frame order)."""
-    with session(values) as (cur, src):
-        out = cur.execute(
-            f"SELECT x.report_id, {_VALUE} AS value FROM {src} AS x "
-            f"WHERE x.\"table\" = {literal(table)} AND x.\"row\" = {literal(row)} "
-            f"AND x.\"column\" = {literal(column)} ORDER BY x._pos").df()
-    return pd.DataFrame({"report_id": out["report_id"].astype(object).to_numpy(),
-                         "value": out["value"].to_numpy(dtype="float64", na_value=np.nan)})
+    def ask() -> pd.DataFrame:
+        with session(values) as (cur, src):
+            out = cur.execute(
+                f"SELECT x.report_id, {_VALUE} AS value FROM {src} AS x "
+                f"WHERE x.\"table\" = {literal(table)} AND x.\"row\" = {literal(row)} "
+                f"AND x.\"column\" = {literal(column)} ORDER BY x._pos").df()
+        return pd.DataFrame({"report_id": out["report_id"].astype(object).to_numpy(),
+                             "value": out["value"].to_numpy(dtype="float64", na_value=np.nan)})
+
+    return memo.kept("report_cells", values, (table, row, column), ask)
 
 
 def blanks_per_report(values: pd.DataFrame | LazyValues) -> pd.DataFrame:

@@ -1,0 +1,96 @@
+"""What the analysis has already asked DuckDB of a stored corpus, kept in this process.
+
+A notebook or the briefing asks the same per-report question many times: every chart of
+a topic, and every table under it, pools the same cells of the same reports into other
+groups (overall, per body, the top 20 and the others, per year). The per-report answer
+(:func:`reportkit.analysis.sql.cell_sums` and its kin) depends only on the values read,
+the reports' ids in order and the question, never on how the reports are then grouped; so
+it is computed once and kept here, and each grouping pools it in numpy.
+
+The key is made of content, never of object identity: the Parquet file (its path, size
+and modification time), the conditions of the :class:`reportkit.corpus.lazy.LazyValues`
+(their SQL with every registered frame replaced by a digest of its rows), and digests of
+the frames the question carries (report ids, layouts, the measure terms). A frame held in
+memory is not kept (it can change under the same name); a rewritten Parquet file is a new
+key. At most :data:`BUDGET` bytes are kept, the least recently used dropped first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import pandas as pd
+
+from reportkit.corpus.lazy import LazyValues
+
+#: Bytes of answers kept per process at most.
+BUDGET = 256 * 2**20
+_KEPT: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+
+def digest(obj: pd.DataFrame | pd.Series | pd.Index) -> str:
+    """A digest of the rows of ``obj`` (values and order; the index is left out)."""
+    if isinstance(obj, pd.Index):
+        obj = obj.to_series(index=None)
+    hashed = pd.util.hash_pandas_object(obj, index=False).to_numpy()
+    columns = "\x1f".join(map(str, obj.columns)) if isinstance(obj, pd.DataFrame) else ""
+    return hashlib.blake2b(hashed.tobytes() + columns.encode(), digest_size=16).hexdigest()
+
+
+def source_key(values: object) -> tuple | None:
+    """The content key of a stored corpus's ``values`` (None for a frame in memory)."""
+    if not isinstance(values, LazyValues):
+        return None
+    try:
+        stat = values.path.stat()
+    except OSError:
+        return None
+    where = []
+    for pred in values.where:
+        sql = pred.sql
+        for name in sorted(pred.frames, key=len, reverse=True):  # _rk_in_50 before _rk_in_5
+            sql = sql.replace(name, digest(pred.frames[name]))
+        where.append(sql)
+    return (str(values.path.resolve()), stat.st_size, stat.st_mtime_ns, tuple(where))
+
+
+def kept(kind: str, values: object, parts: tuple[Hashable, ...],
+         compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The answer of ``compute()`` to question ``kind`` with ``parts`` on ``values``: from
+    this process's store when asked before, else computed (and kept when ``values`` is a
+    stored corpus). A copy is returned, so that callers may change it."""
+    source = source_key(values)
+    if source is None:
+        return compute()
+    key = (kind, source, parts)
+    if key in _KEPT:
+        _KEPT.move_to_end(key)
+        return _KEPT[key].copy()
+    answer = compute()
+    _KEPT[key] = answer
+    _trim()
+    return answer.copy()
+
+
+def _trim() -> None:
+    total = sum(_size(frame) for frame in _KEPT.values())
+    while _KEPT and total > BUDGET:
+        _, frame = _KEPT.popitem(last=False)
+        total -= _size(frame)
+
+
+def _size(frame: pd.DataFrame) -> int:
+    return int(frame.memory_usage(index=True, deep=True).sum())
+
+
+def clear() -> None:
+    """Forget every kept answer."""
+    _KEPT.clear()
+
+
+def stats() -> dict[str, Any]:
+    """How many answers are kept and their bytes."""
+    return {"answers": len(_KEPT), "bytes": sum(_size(f) for f in _KEPT.values())}
