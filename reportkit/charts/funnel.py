@@ -93,6 +93,12 @@ CLAUSE_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: Above this many bodies the points are drawn as an image inside the SVG and PDF (axes,
+#: limits and labels stay vector): tens of thousands of vector markers make files of
+#: megabytes that Word and browsers draw slowly.
+RASTER_POINTS = 2000
+
+
 def limits(pooled: float, base: object, z: float) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper control limits at ``base`` (array) around ``pooled``, clipped to
     [0, 1]; NaN where the base is not positive."""
@@ -205,7 +211,7 @@ def _draw(ax: object, data: pd.DataFrame, t: dict, label_limit: int) -> None:
                                    "below_95": "#56B4E9", "below_998": "#0072B2",
                                    "within": "#999999"})
     ax.scatter(data["denominator"], data["value"], s=22, c=colors.tolist(), zorder=3,
-               edgecolors="white", linewidths=0.5)
+               edgecolors="white", linewidths=0.5, rasterized=len(data) > RASTER_POINTS)
     ax.set_xscale("log")
     ax.set_xlim(0.8, max(n_max * 1.3, 10))
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -289,10 +295,12 @@ def table(data: ChartData, lang: str) -> KeyTable:
     frame = style.table_frame(data, lang)
     ordered = frame.assign(_inside=frame["position"].eq("within")).sort_values(
         ["_inside", "value"], ascending=[True, False], kind="stable")
-    rows = [[words.dagger(r["label"], r["flag_failed_checks"]),
-             f"{r['numerator']:,.0f}/{r['denominator']:,.0f}", words.pct(r["value"], t),
-             words.ci(r["low_95"], r["high_95"], t, True), ft[f"pos_{r['position']}"]]
-            for _, r in ordered.iterrows()]
+    columns = ("label", "flag_failed_checks", "numerator", "denominator", "value", "low_95",
+               "high_95", "position")
+    rows = [[words.dagger(label, flagged), f"{num:,.0f}/{den:,.0f}", words.pct(value, t),
+             words.ci(low, high, t, True), ft[f"pos_{position}"]]
+            for label, flagged, num, den, value, low, high, position
+            in zip(*(ordered[c].tolist() for c in columns))]
     base = CHART_TEXT[lang]["base"][_base_key(metric)]
     notes = [ft["funnel_note"].format(base=base), *words.table_notes(frame, t)]
     return KeyTable([t["agency"], ft["base"], t["share"], ft["limits"], ft["position"]],

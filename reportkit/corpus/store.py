@@ -145,7 +145,8 @@ def count_checks(directory: str | Path, report_ids: Any = None) -> pd.DataFrame:
     data = ds.dataset(Path(directory) / "checks.parquet", format="parquet")
     keys = [c for c in ("kind", "check", "status") if c in data.schema.names]
     expr, _ = _checks_filter(data.schema, {"report_id": report_ids})
-    parts = [batch.to_pandas().value_counts(dropna=False).rename("n").reset_index()
+    parts = [pa.Table.from_batches([batch]).group_by(keys).aggregate([([], "count_all")])
+             .rename_columns([*keys, "n"]).to_pandas()
              for batch in data.to_batches(columns=keys, filter=expr) if batch.num_rows]
     if not parts:
         return pd.DataFrame({**{k: pd.Series(dtype=object) for k in keys},
