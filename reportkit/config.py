@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "ingest": True,
     "kernel": "python3",
     "cell_timeout": 600,
+    "parallel": None,  # notebooks executed at once (None: one a core, at most 2)
     "parameters": {},
     "notebooks": None,
     "notebooks_dir": "notebooks",

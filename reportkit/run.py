@@ -2,8 +2,9 @@
 ingest the raw reports, then execute every notebook, then write the briefing.
 
 1. ``reportkit ingest`` of the raw folder into the processed folder (Parquet + CSV);
-2. every notebook, in order, executed by papermill with the ``python3`` kernel of this
-   interpreter, its parameters injected (``processed_dir``, ``output_dir`` and the ones the
+2. every notebook executed by papermill with the ``python3`` kernel of this interpreter,
+   two at a time on a machine of two cores or more (config ``parallel``), its parameters
+   injected (``processed_dir``, ``output_dir`` and the ones the
    config gives), into ``outputs/notebooks/``; the notebooks write their charts into
    ``outputs/figures/``;
 3. a summary of where everything is.
@@ -34,6 +35,7 @@ of these keys (see ``configs/example.yml``); relative paths in it are read from
     ingest: true                # false: use the processed folder as it is
     kernel: python3
     cell_timeout: 600           # seconds per cell
+    parallel: 2                 # notebooks executed at once (default: one a core, at most 2)
     parameters: {lang: zh, dpi: 300, formats: [png, svg, pdf], years: null, agencies: null}
     notebooks:                  # default: every notebooks/*.ipynb in name order
       - notebooks/01_outcomes.ipynb
@@ -44,6 +46,7 @@ of these keys (see ``configs/example.yml``); relative paths in it are read from
 from __future__ import annotations
 
 import copy
+import os
 import signal
 import subprocess
 import sys
@@ -59,6 +62,9 @@ from reportkit.corpus.store import load
 
 #: Where a run's outputs go unless the config names other folders.
 OUTPUTS = "outputs"
+#: Notebooks executed at once by default, at most (each is a kernel of its own; on a laptop
+#: two share the cores without one waiting for the other's disk).
+MAX_PARALLEL = 2
 
 
 @dataclass
@@ -132,6 +138,7 @@ class Plan:
     kernel: str
     cell_timeout: int
     jobs: list[NotebookJob]
+    parallel: int = 1
 
 
 def plan(config: dict[str, Any], base: Path) -> Plan:
@@ -174,7 +181,19 @@ def plan(config: dict[str, Any], base: Path) -> Plan:
                       raw_dir=str(raw_paths[0]))
         jobs.append(NotebookJob(source, notebooks_out / source.name, params))
     return Plan(raw_paths, processed, notebooks_out, figures, bool(config["ingest"]),
-                str(config["kernel"]), int(config["cell_timeout"]), jobs)
+                str(config["kernel"]), int(config["cell_timeout"]), jobs,
+                _parallel(config.get("parallel"), len(jobs)))
+
+
+def _parallel(asked: object, n_jobs: int) -> int:
+    """How many notebooks run at once: ``asked`` (a positive whole number) or one a core,
+    at most :data:`MAX_PARALLEL`; never more than there are notebooks."""
+    if asked is None:
+        asked = min(os.cpu_count() or 1, MAX_PARALLEL)
+    if isinstance(asked, bool) or not isinstance(asked, int) or asked < 1:
+        raise ConfigError(f"'parallel' must be a whole number of notebooks, 1 or more, "
+                          f"not {asked!r}")
+    return max(1, min(asked, n_jobs))
 
 
 def _warn(message: str) -> None:
@@ -269,6 +288,30 @@ def execute(job: NotebookJob, kernel: str, cell_timeout: int, progress: bool = F
     return None
 
 
+def _execute_all(steps: Plan, progress: bool) -> list[str | None]:
+    """Execute every notebook of ``steps``, :attr:`Plan.parallel` at once (each in a kernel
+    of its own; with more than one, a line as each ends instead of the per-cell bars).
+    Returns each notebook's failure message (None: it ran), in the plan's order."""
+    def one(job: NotebookJob) -> str | None:
+        message = execute(job, steps.kernel, steps.cell_timeout,
+                          progress=progress and steps.parallel == 1)
+        if message:
+            print(f"reportkit run: {message}", file=sys.stderr, flush=True)
+        elif progress and steps.parallel > 1:
+            print(f"reportkit run: {job.source.name} ran", file=sys.stderr, flush=True)
+        return message
+
+    if steps.parallel == 1:
+        return [one(job) for job in steps.jobs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(steps.parallel, thread_name_prefix="reportkit-notebook")
+    try:
+        return list(pool.map(one, steps.jobs))
+    finally:  # at Ctrl-C: no notebook not yet started starts
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _bar(job: NotebookJob) -> dict[str, Any]:
     """papermill's progress bar (tqdm keywords) for one notebook."""
     return {"desc": f"reportkit run: {job.source.stem}", "unit": "cell", "leave": False,
@@ -341,12 +384,7 @@ def _notebooks_and_briefing(steps: Plan, options: RunOptions, config: dict[str, 
     from reportkit.charts import fonts
 
     fonts.font_path()  # the one-time font conversion happens here, not inside a notebook
-    failures = []
-    for job in steps.jobs:
-        message = execute(job, steps.kernel, steps.cell_timeout, progress=not options.quiet)
-        if message:
-            failures.append(message)
-            print(f"reportkit run: {message}", file=sys.stderr, flush=True)
+    failures = [m for m in _execute_all(steps, progress=not options.quiet) if m]
     figures = sorted(p for p in steps.figures.glob("*") if p.is_file()) \
         if steps.figures.is_dir() else []
     kinds = sorted({p.suffix.lstrip(".").upper() for p in figures})

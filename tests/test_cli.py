@@ -106,3 +106,28 @@ def test_the_brief_help_lists_the_charts_and_ingest_imports_no_plotting() -> Non
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_parallel_notebooks_setting(tmp_path: Path) -> None:
+    """`parallel` in a run's config: a whole number of notebooks at once, never more than
+    there are notebooks; anything else stops the run before it starts (exit 2)."""
+    import pytest
+
+    from reportkit.config import ConfigError
+    from reportkit.run import MAX_PARALLEL, _parallel
+
+    assert _parallel(3, 4) == 3
+    assert _parallel(8, 4) == 4
+    assert 1 <= _parallel(None, 4) <= MAX_PARALLEL
+    assert _parallel(None, 1) == 1
+    for bad in (0, -1, "2", 1.5, True):
+        with pytest.raises(ConfigError):
+            _parallel(bad, 4)
+    config = tmp_path / "run.yml"
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    config.write_text(f"parallel: 0\ningest: false\nnotebooks_dir: '{notebooks}'\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reportkit.cli", "run", "--config",
+                           str(config), "--quiet"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "'parallel' must be a whole number" in done.stderr
