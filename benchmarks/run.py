@@ -324,7 +324,9 @@ def _distinct_zip(data: bytes, i: int) -> bytes:
 
 
 def notebooks(processed: Path, work: Path) -> dict[str, Any]:
-    """``reportkit run`` of every notebook on ``processed`` (no ingest step)."""
+    """``reportkit run`` of every notebook and the briefing on ``processed`` (no ingest
+    step; the workbook, which an unfiltered run also writes, is measured on its own:
+    :func:`workbook`)."""
     config = work / "bench-notebooks.yml"
     config.write_text(json.dumps({  # JSON is YAML
         "inputs": {"raw": str(processed), "processed": str(processed)},
@@ -332,7 +334,17 @@ def notebooks(processed: Path, work: Path) -> dict[str, Any]:
                     "figures": str(work / "nb-out" / "figures")},
         "ingest": False, "notebooks_dir": str(ROOT / "notebooks")}), encoding="utf-8")
     shutil.rmtree(work / "nb-out", ignore_errors=True)
-    return measure([sys.executable, "-m", "reportkit.cli", "run", "--config", str(config)])
+    return measure([sys.executable, "-m", "reportkit.cli", "run", "--config", str(config),
+                    "--no-workbook"])
+
+
+def workbook(processed: Path, work: Path) -> dict[str, Any]:
+    """``reportkit export --xlsx`` of ``processed`` (what ``reportkit run`` writes beside
+    the figures, in a process of its own, while the notebooks run)."""
+    path = work / "workbook.xlsx"
+    path.unlink(missing_ok=True)
+    return measure([sys.executable, "-m", "reportkit.cli", "export", "--xlsx", str(path),
+                    "--processed", str(processed)])
 
 
 def curve(work: Path, sizes: list[int], steps: set[str], jobs: int | None,
@@ -354,6 +366,9 @@ def curve(work: Path, sizes: list[int], steps: set[str], jobs: int | None,
         if "notebooks" in steps:
             (work / f"curve-{n}").mkdir(exist_ok=True)
             point["notebooks"] = notebooks(out, work / f"curve-{n}")
+        if "workbook" in steps:
+            (work / f"curve-{n}").mkdir(exist_ok=True)
+            point["workbook"] = workbook(out, work / f"curve-{n}")
         points[str(n)] = point
         print(json.dumps({n: _curve_row(n, point)}, ensure_ascii=False), flush=True)
     return points
@@ -361,7 +376,7 @@ def curve(work: Path, sizes: list[int], steps: set[str], jobs: int | None,
 
 def _curve_row(n: int, point: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"reports": n}
-    for step in ("ingest", "notebooks"):
+    for step in ("ingest", "notebooks", "workbook"):
         if step in point:
             m = point[step]
             row[step] = {"seconds": m["seconds"], "exit": m["exit"],
@@ -480,7 +495,8 @@ def main() -> int:
                    help="the cost curve's sizes, comma-separated (default 10000,50000,100000;"
                         " giving them runs the curve)")
     p.add_argument("--curve-steps", default="ingest,notebooks",
-                   help="what the curve measures at each size: ingest, notebooks or both")
+                   help="what the curve measures at each size: ingest, notebooks, workbook "
+                        "(comma-separated)")
     p.add_argument("--ratio-sample", type=int, default=1000, help="pages for the read_html ratio")
     p.add_argument("--pdf-files", type=int, default=60, help="PDFs in the pdf corpus")
     p.add_argument("--docx-files", type=int, default=500, help=".docx files in the docx corpus")

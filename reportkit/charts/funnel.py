@@ -93,6 +93,9 @@ CLAUSE_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+#: The colour of a body's point by its position (the bodies within the limits drawn first).
+POINT_COLORS = {"within": "#999999", "above_95": "#E69F00", "below_95": "#56B4E9",
+                "above_998": "#D55E00", "below_998": "#0072B2"}
 #: Above this many bodies the points are drawn as an image inside the SVG and PDF (axes,
 #: limits and labels stay vector): tens of thousands of vector markers make files of
 #: megabytes that Word and browsers draw slowly.
@@ -207,11 +210,13 @@ def _draw(ax: object, data: pd.DataFrame, t: dict, label_limit: int) -> None:
         ax.plot(grid, low, color="#555555", linestyle=dash, linewidth=1.0)
     ax.axhline(pooled, color="#0072B2", linewidth=1.1,
                label=t["pooled"].format(v=style.fmt_share(pooled)))
-    colors = data["position"].map({"above_998": "#D55E00", "above_95": "#E69F00",
-                                   "below_95": "#56B4E9", "below_998": "#0072B2",
-                                   "within": "#999999"})
-    ax.scatter(data["denominator"], data["value"], s=22, c=colors.tolist(), zorder=3,
-               edgecolors="white", linewidths=0.5, rasterized=len(data) > RASTER_POINTS)
+    # one marker collection a colour: drawn as stamped markers, not a path a point
+    for position, color in POINT_COLORS.items():
+        points = data[data["position"] == position]
+        if len(points):
+            ax.scatter(points["denominator"], points["value"], s=22, color=color, zorder=3,
+                       edgecolors="white", linewidths=0.5,
+                       rasterized=len(data) > RASTER_POINTS)
     ax.set_xscale("log")
     ax.set_xlim(0.8, max(n_max * 1.3, 10))
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
