@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from reportkit.schema.frames import (
 )
 
 _MAX_CHUNK = 64  # files per task sent to a worker
+_CHECK_FIELDS = tuple(map(attrgetter, CHECK_COLUMNS))  # a check's fields, in column order
 #: One file to parse: its path and the overrides a manifest gives it.
 Task = tuple[str, dict[str, Any] | None]
 _TABLE, _FORWARD, _OVER = schema.CROSS_YEAR
@@ -45,6 +47,7 @@ _CARRY_CELLS = tuple([(_TABLE, row, c) for row in (_FORWARD, _OVER)
                      + [("proactive", row, c) for row in schema.IN_FORCE_ROWS
                         for c in schema.IN_FORCE_COLUMNS])
 _CARRY_INDEX = {cell: i for i, cell in enumerate(_CARRY_CELLS)}
+_CARRY_ROWS = frozenset(row for _, row, _ in _CARRY_CELLS)  # a quick first filter
 
 
 def carry_of(report: Report) -> tuple[float, ...] | None:
@@ -53,7 +56,7 @@ def carry_of(report: Report) -> tuple[float, ...] | None:
     if not report.values:
         return None
     found = {(v.table, v.row, v.column): v.value for v in report.values
-             if v.table in (_TABLE, "proactive")}
+             if v.row in _CARRY_ROWS and v.table in (_TABLE, "proactive")}
     return tuple(found.get(cell, math.nan) for cell in _CARRY_CELLS)
 
 
@@ -107,8 +110,8 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int,
         values[6].extend([v.label_raw for v in vs])
         values[7].extend([v.match for v in vs])
         values[8].extend([v.page for v in vs])
-        for col, attr in zip(checks, CHECK_COLUMNS):
-            col.extend([getattr(c, attr) for c in cs])
+        for col, get in zip(checks, _CHECK_FIELDS):
+            col.extend(map(get, cs))
         parsed.append((meta_of(report), carry_of(report), len(vs), len(cs)))
     stop_watchdog()  # a worker waiting for its next chunk is not stuck
     return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))

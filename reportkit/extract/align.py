@@ -141,7 +141,7 @@ def _gaps(printed: list[Printed], rows: tuple[schema.Row, ...], order: dict[str,
     out = []
     i = 0
     while i < len(printed):
-        if printed[i].key is not None or not any(v.strip() for v in printed[i].values):
+        if printed[i].key is not None or not any(map(str.strip, printed[i].values)):
             i += 1
             continue
         j = i
@@ -149,7 +149,7 @@ def _gaps(printed: list[Printed], rows: tuple[schema.Row, ...], order: dict[str,
             j += 1
         lo = max((order[p.key] for p in printed[:i] if p.key in order), default=-1)
         hi = min((order[p.key] for p in printed[j:] if p.key in order), default=len(rows))
-        run = [p for p in printed[i:j] if p.labels and any(v.strip() for v in p.values)]
+        run = [p for p in printed[i:j] if p.labels and any(map(str.strip, p.values))]
         gap = [r for r in rows[lo + 1:hi] if r.key not in taken]
         if run and gap:
             out.append((gap, run))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 
 from charset_normalizer import from_bytes
@@ -56,6 +56,17 @@ def control_share(text: str) -> float:
     """The share of control characters that no text file holds (NUL, BEL, …)."""
     if not text:
         return 0.0
+    if len(text) <= _REMEMBERED_CHARS:  # sniffing a file and decoding it ask of one text
+        return _control_share_remembered(text)
+    return _control_share(text)
+
+
+#: The longest text whose control share is remembered (the last two; :func:`sniff`'s sample
+#: of a small file is the text its decoding checks again).
+_REMEMBERED_CHARS = 1 << 16
+
+
+def _control_share(text: str) -> float:
     if _in_bmp(text):  # one scan in C, no per-character objects
         bad = len(text) - len(_bmp_controls().sub("", text))
         return bad / len(text) if bad else 0.0
@@ -67,6 +78,7 @@ def control_share(text: str) -> float:
     return sum(text.count(ch) for ch in chars) / len(text) if chars else 0.0
 
 
+_control_share_remembered = lru_cache(maxsize=2)(_control_share)
 _FINE: set[str] = set()  # characters seen that are not control characters
 _SLICE = 1 << 20
 

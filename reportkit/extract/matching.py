@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import repeat
 
 from reportkit import schema
 
@@ -101,7 +102,21 @@ def _head(piece: str) -> tuple[bool, str | None]:
     return not folded, result if ends else None
 
 
-_inner_cached = lru_cache(maxsize=32768)(_inner)  # cells and labels repeat across reports
+# piece -> _inner(piece), for short pieces: cells and labels repeat across reports
+_INNERS: dict[str, str | None] = {}
+_INNERS_MAX = 32_768
+_UNSEEN = object()
+
+
+def _inner_remembered(piece: str) -> str | None:
+    inner = _inner(piece)
+    if len(piece) <= _CACHED_MAX_CHARS:
+        if len(_INNERS) >= _INNERS_MAX:
+            _INNERS.clear()
+        _INNERS[piece] = inner
+    return inner
+
+
 _head_cached = lru_cache(maxsize=4096)(_head)
 
 
@@ -112,10 +127,10 @@ def normalize_joined(pieces: Iterable[str]) -> str:
     pieces = list(filter(None, pieces))
     if not pieces:
         return ""
-    if max(map(len, pieces)) <= _CACHED_MAX_CHARS:
-        inners = list(map(_inner_cached, pieces[1:]))
-    else:
-        inners = [_inner(p) for p in pieces[1:]]
+    inners = list(map(_INNERS.get, pieces[1:], repeat(_UNSEEN)))  # a dict look-up each
+    if _UNSEEN in inners:
+        inners = [_inner_remembered(p) if i is _UNSEEN else i
+                  for p, i in zip(pieces[1:], inners)]
     if None in inners:
         return normalize("".join(pieces))
     for lead, piece in enumerate(pieces):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 from reportkit import schema
 from reportkit.extract.align import Printed, Verify, align, heading_group, item_number
@@ -56,7 +57,7 @@ def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
     if True not in flags:
         return [], cells[:]
     last = len(flags) - flags[::-1].index(True)
-    return [c for c in cells[:last] if c.strip()], cells[last:]
+    return list(filter(str.strip, cells[:last])), cells[last:]
 
 
 # cell text -> whether it is a label (not a value: see read_cell), for short cells
@@ -96,11 +97,8 @@ def _read_figure(raw: str) -> tuple[float, str, str]:
     return cell.value, cell.unit, raw.strip()
 
 
-_read_figure_cached = lru_cache(maxsize=16384)(_read_figure)  # figures repeat
-
-
 def _figure(raw: str) -> tuple[float, str, str]:
-    return _read_figure_cached(raw) if len(raw) <= 40 else _read_figure(raw)
+    return _FIGURES.get(raw) or _remember_figure(raw)
 
 
 @lru_cache(maxsize=4096)
@@ -128,14 +126,44 @@ def _emit(out: Extraction, row: schema.Row, columns: tuple[str, ...], cells: lis
         if short or extra or not match:
             fitted, match = [""] * width, ""  # seen, but its figures not placed
         cells = fitted
-    table, key, append = row.table, row.key, out.values.append
-    for column, raw in zip(columns, cells):
-        if column[0] != "_":
-            value, unit, stripped = (_read_figure_cached(raw) if len(raw) <= 40
-                                     else _read_figure(raw))
-            if unit == "元" and column == "amount_10k_yuan":
-                value = value / 10_000
-            append(Value(table, key, column, value, stripped, label_raw, match, page))
+    if _has_layout_columns(columns):  # a "_" column (小计) is layout: no value of its own
+        kept = [(c, raw) for c, raw in zip(columns, cells) if c[0] != "_"]
+        columns, cells = tuple(c for c, _ in kept), [raw for _, raw in kept]
+    values, units, raws = zip(*_figures(cells)) if cells else ((), (), ())
+    if "元" in units:
+        values = tuple(v / 10_000 if u == "元" and c == "amount_10k_yuan" else v
+                       for c, v, u in zip(columns, values, units))
+    n = len(values)
+    out.values.extend(map(Value, repeat(row.table, n), repeat(row.key, n), columns, values,
+                          raws, repeat(label_raw, n), repeat(match, n), repeat(page, n)))
+
+
+@lru_cache(maxsize=256)
+def _has_layout_columns(columns: tuple[str, ...]) -> bool:
+    return any(c[0] == "_" for c in columns)
+
+
+# raw cell text -> _read_figure(raw), for short cells (figures repeat across reports)
+_FIGURES: dict[str, tuple[float, str, str]] = {}
+_FIGURES_MAX = 50_000
+
+
+def _figures(cells: list[str]) -> list[tuple[float, str, str]]:
+    """:func:`_read_figure` of each cell, the short ones remembered (a dict look-up each:
+    the hot path of every value of every report)."""
+    got = list(map(_FIGURES.get, cells))
+    if None in got:
+        got = [_remember_figure(c) if f is None else f for c, f in zip(cells, got)]
+    return got
+
+
+def _remember_figure(raw: str) -> tuple[float, str, str]:
+    figure = _read_figure(raw)
+    if len(raw) <= _CACHED_MAX_CHARS:
+        if len(_FIGURES) >= _FIGURES_MAX:
+            _FIGURES.clear()
+        _FIGURES[raw] = figure
+    return figure
 
 
 def _extra_figures(cells: list[str], width: int) -> bool:
@@ -145,7 +173,7 @@ def _extra_figures(cells: list[str], width: int) -> bool:
     end = len(cells)
     while end > width and not cells[end - 1].strip():
         end -= 1
-    return any(c.strip() for c in cells[:end - width])
+    return any(map(str.strip, cells[:end - width]))
 
 
 def _fill_missing(out: Extraction, rows: tuple[schema.Row, ...], found: set[str],
@@ -184,7 +212,7 @@ def extract_proactive(rows: list[list[str]], template: str,
             elif matched is not None and hit is None:
                 local.append(label)
         if matched is None:
-            if any(v.strip() for v in vals) and not _is_header(labels):
+            if any(map(str.strip, vals)) and not _is_header(labels):
                 printed.append(Printed(labels, vals, page=_page(pages, i)))
             continue
         if local:
@@ -227,6 +255,10 @@ def request_columns(header_rows: list[list[str]]) -> tuple[str, ...]:
             "total")
 
 
+#: The row part 三's figures start at (一、本年新收…), as the candidates of a match.
+_FIRST_REQUEST_ROW = (schema.REQUEST_ROWS[0],)
+
+
 def extract_requests(rows: list[list[str]], template: str,
                      pages: list[int | None] | None = None) -> Extraction:
     """Values of part 三. Rows before "本年新收…" are headers; a label broken around the
@@ -234,9 +266,8 @@ def extract_requests(rows: list[list[str]], template: str,
     "禁止公开") is joined to the row it belongs to; rows no phrase names are aligned to the
     template (:mod:`reportkit.align`), the identities deciding between alignments."""
     out = Extraction()
-    first = schema.REQUEST_ROWS[0]
     start = next((i for i, cells in enumerate(rows)
-                  if match_row(split_row(cells)[0], (first,)) is not None), None)
+                  if match_row(split_row(cells)[0], _FIRST_REQUEST_ROW) is not None), None)
     if start is None:
         out.problems.append("part 三: no row “一、本年新收政府信息公开申请数量”")
         _fill_missing(out, schema.rows_for(template, "requests"), set(), "requests")
@@ -269,7 +300,7 @@ def _printed_rows(rows: list[list[str]], start: int, names: tuple[schema.Row, ..
     heading: str | None = None
     for i in range(start, len(rows)):
         labels, vals = split_row(rows[i])
-        has_values = any(v.strip() for v in vals)
+        has_values = any(map(str.strip, vals))
         if not labels:
             if has_values:
                 pending = None
@@ -367,7 +398,7 @@ def _resolve(out: Extraction, printed: list[Printed], template_rows: tuple[schem
         out.problems.extend(f"{PART_NAMES[table]}: {sentence}"
                             for sentence in align(printed, template_rows, verify))
     for p in printed:
-        if p.key is None and p.labels and any(v.strip() for v in p.values):
+        if p.key is None and p.labels and any(map(str.strip, p.values)):
             out.ignored.append(normalize("".join(p.labels)))
 
 
@@ -423,7 +454,7 @@ def extract_review(rows: list[list[str]], pages: list[int | None] | None = None)
     page: int | None = None
     for i, cells in enumerate(rows):
         labels, vals = split_row(cells)
-        if not any(v.strip() for v in vals):
+        if not any(map(str.strip, vals)):
             continue
         if labels:
             row = match_row(labels, blocks)

@@ -18,16 +18,6 @@ def read_text(text: str) -> Document:
     blocks: list[Block] = []
     table: Table | None = None
     row: list[str] | None = None  # an open one-cell-a-line row
-
-    def close_row() -> None:
-        nonlocal row, table
-        if row is not None:
-            if table is None:
-                table = Table()
-                blocks.append(table)
-            table.rows.append(row)
-            row = None
-
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for line in text.split("\n"):
@@ -37,19 +27,31 @@ def read_text(text: str) -> Document:
                     row = []
                 row.append(line[1:])
                 continue
-            close_row()
+            if row is not None:
+                table, row = _close_row(blocks, table, row), None
             if table is None:
                 table = Table()
                 blocks.append(table)
             table.rows.append(line.split("\t"))
             continue
         if not line.strip(" "):  # NBSP-only lines are cell content, not row breaks
-            close_row()
+            if row is not None:
+                table, row = _close_row(blocks, table, row), None
             continue
         if row is not None:  # a cell broken across lines
             row[-1] += "\n" + line
             continue
         table = None
         blocks.append(Paragraph(line.strip()))
-    close_row()
+    if row is not None:
+        _close_row(blocks, table, row)
     return Document(blocks, source_format="text")
+
+
+def _close_row(blocks: list[Block], table: Table | None, row: list[str]) -> Table:
+    """Add a one-cell-a-line row to the open table (a new one if none is); returns it."""
+    if table is None:
+        table = Table()
+        blocks.append(table)
+    table.rows.append(row)
+    return table
