@@ -51,6 +51,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -288,10 +289,13 @@ def execute(job: NotebookJob, kernel: str, cell_timeout: int, progress: bool = F
     return None
 
 
-def _execute_all(steps: Plan, progress: bool) -> list[str | None]:
+def _execute_all(steps: Plan, progress: bool, alongside: Callable[[], Any] | None = None
+                 ) -> tuple[list[str | None], Any]:
     """Execute every notebook of ``steps``, :attr:`Plan.parallel` at once (each in a kernel
-    of its own; with more than one, a line as each ends instead of the per-cell bars).
-    Returns each notebook's failure message (None: it ran), in the plan's order."""
+    of its own; with more than one, a line as each ends instead of the per-cell bars), and
+    ``alongside()`` (the briefing) in the same pool: after them when one runs at a time.
+    Returns each notebook's failure message (None: it ran), in the plan's order, and what
+    ``alongside`` returned."""
     def one(job: NotebookJob) -> str | None:
         message = execute(job, steps.kernel, steps.cell_timeout,
                           progress=progress and steps.parallel == 1)
@@ -302,13 +306,16 @@ def _execute_all(steps: Plan, progress: bool) -> list[str | None]:
         return message
 
     if steps.parallel == 1:
-        return [one(job) for job in steps.jobs]
+        messages = [one(job) for job in steps.jobs]
+        return messages, alongside() if alongside else None
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(steps.parallel, thread_name_prefix="reportkit-notebook")
     try:
-        return list(pool.map(one, steps.jobs))
-    finally:  # at Ctrl-C: no notebook not yet started starts
+        futures = [pool.submit(one, job) for job in steps.jobs]
+        extra = pool.submit(alongside) if alongside else None
+        return [f.result() for f in futures], extra.result() if extra else None
+    finally:  # at Ctrl-C: nothing not yet started starts
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -384,7 +391,16 @@ def _notebooks_and_briefing(steps: Plan, options: RunOptions, config: dict[str, 
     from reportkit.charts import fonts
 
     fonts.font_path()  # the one-time font conversion happens here, not inside a notebook
-    failures = [m for m in _execute_all(steps, progress=not options.quiet) if m]
+    from reportkit.brief import build_for_run  # issue 6: outputs/briefing.docx
+
+    said: list[tuple[str, bool]] = []  # the briefing's lines, printed after the summary
+
+    def briefing() -> int:
+        return build_for_run(config, base, steps.processed,
+                             say=lambda line, err: said.append((line, err)))
+
+    messages, brief_code = _execute_all(steps, not options.quiet, briefing)
+    failures = [m for m in messages if m]
     figures = sorted(p for p in steps.figures.glob("*") if p.is_file()) \
         if steps.figures.is_dir() else []
     kinds = sorted({p.suffix.lstrip(".").upper() for p in figures})
@@ -399,9 +415,9 @@ def _notebooks_and_briefing(steps: Plan, options: RunOptions, config: dict[str, 
     if failures:
         why.append(f"{len(failures)} notebook{'s' if len(failures) > 1 else ''} failed "
                    "(named above)")
-    from reportkit.brief import build_for_run  # issue 6: outputs/briefing.docx, last
-
-    if build_for_run(config, base, steps.processed):
+    for line, to_stderr in said:
+        print(line, file=sys.stderr if to_stderr else sys.stdout)
+    if brief_code:
         why.append("the briefing was not written (see above)")
 
 

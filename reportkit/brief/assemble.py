@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,19 +155,27 @@ def build_from_settings(brief: dict[str, Any], corpus: Any, base: Path,
                  source=source)
 
 
-def build_for_run(config: dict[str, Any], base: Path, processed: Path) -> int:
+def build_for_run(config: dict[str, Any], base: Path, processed: Path,
+                  say: Callable[[str, bool], None] | None = None) -> int:
     """The last step of ``reportkit run``: write the briefing (``brief.output``, default
-    ``outputs/briefing.docx``) and print where it is. Returns an exit code (0, 1 on
-    failure, which is printed and does not stop the run's summary)."""
+    ``outputs/briefing.docx``) and say where it is (``say(line, to_stderr)``, default:
+    print). Returns an exit code (0, 1 on failure, which is said and does not stop the
+    run's summary)."""
+    say = say or _print
     try:
         brief = settings(config)
         if not brief["enabled"]:
-            print("  briefing:  off (brief.enabled: false)")
+            say("  briefing:  off (brief.enabled: false)", False)
             return 0
         result = build_from_settings(brief, load(processed), base, source=str(processed))
     except (BriefError, FileNotFoundError) as exc:
-        print(f"reportkit run: briefing not written: {exc}", file=sys.stderr)
-        print("  briefing:  FAILED (see above)")
+        say(f"reportkit run: briefing not written: {exc}", True)
+        say("  briefing:  FAILED (see above)", False)
         return 1
-    print(f"  briefing:  {result.path} ({len(result.charts)} charts, {result.tables} tables)")
+    say(f"  briefing:  {result.path} ({len(result.charts)} charts, {result.tables} tables)",
+        False)
     return 0
+
+
+def _print(line: str, to_stderr: bool) -> None:
+    print(line, file=sys.stderr if to_stderr else sys.stdout)
