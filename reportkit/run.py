@@ -289,8 +289,8 @@ def execute(job: NotebookJob, kernel: str, cell_timeout: int, progress: bool = F
     return None
 
 
-def _execute_all(steps: Plan, progress: bool, alongside: Callable[[], Any] | None = None
-                 ) -> tuple[list[str | None], Any]:
+def _execute_all(steps: Plan, progress: bool, alongside: Callable[[], int]
+                 ) -> tuple[list[str | None], int]:
     """Execute every notebook of ``steps``, :attr:`Plan.parallel` at once (each in a kernel
     of its own; with more than one, a line as each ends instead of the per-cell bars), and
     ``alongside()`` (the briefing) in the same pool: after them when one runs at a time.
@@ -307,14 +307,14 @@ def _execute_all(steps: Plan, progress: bool, alongside: Callable[[], Any] | Non
 
     if steps.parallel == 1:
         messages = [one(job) for job in steps.jobs]
-        return messages, alongside() if alongside else None
+        return messages, alongside()
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(steps.parallel, thread_name_prefix="reportkit-notebook")
     try:
         futures = [pool.submit(one, job) for job in steps.jobs]
-        extra = pool.submit(alongside) if alongside else None
-        return [f.result() for f in futures], extra.result() if extra else None
+        extra = pool.submit(alongside)
+        return [f.result() for f in futures], extra.result()
     finally:  # at Ctrl-C: nothing not yet started starts
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -28,7 +28,7 @@ from reportkit.corpus.lazy import LazyValues
 
 #: Bytes of answers kept per process at most.
 BUDGET = 256 * 2**20
-_KEPT: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_KEPT: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()  # key -> (answer, bytes)
 
 
 def digest(obj: pd.DataFrame | pd.Series | pd.Index) -> str:
@@ -68,22 +68,18 @@ def kept(kind: str, values: object, parts: tuple[Hashable, ...],
     key = (kind, source, parts)
     if key in _KEPT:
         _KEPT.move_to_end(key)
-        return _KEPT[key].copy()
+        return _KEPT[key][0].copy()
     answer = compute()
-    _KEPT[key] = answer
+    _KEPT[key] = (answer, int(answer.memory_usage(index=True, deep=True).sum()))
     _trim()
     return answer.copy()
 
 
 def _trim() -> None:
-    total = sum(_size(frame) for frame in _KEPT.values())
+    total = sum(size for _, size in _KEPT.values())
     while _KEPT and total > BUDGET:
-        _, frame = _KEPT.popitem(last=False)
-        total -= _size(frame)
-
-
-def _size(frame: pd.DataFrame) -> int:
-    return int(frame.memory_usage(index=True, deep=True).sum())
+        _, (_, size) = _KEPT.popitem(last=False)
+        total -= size
 
 
 def clear() -> None:
@@ -93,4 +89,4 @@ def clear() -> None:
 
 def stats() -> dict[str, Any]:
     """How many answers are kept and their bytes."""
-    return {"answers": len(_KEPT), "bytes": sum(_size(f) for f in _KEPT.values())}
+    return {"answers": len(_KEPT), "bytes": sum(size for _, size in _KEPT.values())}

@@ -264,12 +264,6 @@ class _Sets:
         """Report ``i``'s hashes (sorted)."""
         return self.flat[self.offsets[i]:self.offsets[i + 1]]
 
-    def shares(self, i: int, j: int) -> tuple[float, float]:
-        """(repeated_share, jaccard) of report ``i`` against report ``j``, exactly."""
-        a, b = self.get(i), self.get(j)
-        common = self._common_one(a, b)
-        return common / len(a), common / (len(a) + len(b) - common)
-
     @staticmethod
     def _common_one(a: np.ndarray, b: np.ndarray) -> int:
         """How many hashes of the sorted ``a`` are in the sorted ``b``."""
@@ -279,7 +273,7 @@ class _Sets:
     def shares_of(self, first: np.ndarray,
                   second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(repeated_share, jaccard) of each report in ``first`` against the one in
-        ``second`` beside it, exactly (as :meth:`shares`; each pair's sets compared once
+        ``second`` beside it, exactly (each pair's sets compared once
         whichever way round it comes)."""
         n = len(self.sizes)
         pairs, back = np.unique(np.minimum(first, second) * n + np.maximum(first, second),

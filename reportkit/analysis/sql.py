@@ -218,7 +218,8 @@ def pooled_sums(values: pd.DataFrame | LazyValues, reports: pd.DataFrame, layout
     rix = per["rix"].to_numpy(dtype="int64")
     mid = per["mid"].to_numpy(dtype="int64")
     gid = np.asarray(groups, dtype="int64")[rix]
-    keys, cell = _dense_codes(gid * max(len(measures), 1) + mid)
+    width = max(len(measures), 1)
+    keys, cell = _dense_codes(gid * width + mid)
     num, den = per["numerator"].to_numpy(), per["denominator"].to_numpy()
     used = ~np.isnan(num) & ~np.isnan(den)
 
@@ -230,8 +231,8 @@ def pooled_sums(values: pd.DataFrame | LazyValues, reports: pd.DataFrame, layout
             for name, part in (("numerator", num), ("denominator", den))}
     failed_used = used & np.asarray(failed, dtype=bool)[rix]
     return pd.DataFrame({
-        "gid": keys // max(len(measures), 1),
-        "measure": _measure_column(measures, pd.Series(keys % max(len(measures), 1)), spec),
+        "gid": keys // width,
+        "measure": _measure_column(measures, pd.Series(keys % width), spec),
         **sums,
         "n_reports": n_reports,
         "n_excluded": total((~used).astype("float64")).astype("int64"),

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import repeat
 
 from reportkit import schema
+from reportkit.extract.shortmemo import ShortMemo
 
 _WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _ENUMERATOR = re.compile(
@@ -103,18 +104,9 @@ def _head(piece: str) -> tuple[bool, str | None]:
 
 
 # piece -> _inner(piece), for short pieces: cells and labels repeat across reports
-_INNERS: dict[str, str | None] = {}
-_INNERS_MAX = 32_768
+_INNERS: ShortMemo[str | None] = ShortMemo(_inner, _CACHED_MAX_CHARS, 32_768)
+_inner_remembered = _INNERS.remember
 _UNSEEN = object()
-
-
-def _inner_remembered(piece: str) -> str | None:
-    inner = _inner(piece)
-    if len(piece) <= _CACHED_MAX_CHARS:
-        if len(_INNERS) >= _INNERS_MAX:
-            _INNERS.clear()
-        _INNERS[piece] = inner
-    return inner
 
 
 _head_cached = lru_cache(maxsize=4096)(_head)

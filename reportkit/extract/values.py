@@ -18,6 +18,7 @@ from reportkit import schema
 from reportkit.extract.align import Printed, Verify, align, heading_group, item_number
 from reportkit.extract.matching import match_column, match_row, normalize
 from reportkit.extract.numbers import _CACHED_MAX_CHARS, read_cell
+from reportkit.extract.shortmemo import ShortMemo
 
 PART_NAMES: dict[str, str] = {"proactive": "part 二", "requests": "part 三",
                               "review_litigation": "part 四"}
@@ -144,8 +145,8 @@ def _has_layout_columns(columns: tuple[str, ...]) -> bool:
 
 
 # raw cell text -> _read_figure(raw), for short cells (figures repeat across reports)
-_FIGURES: dict[str, tuple[float, str, str]] = {}
-_FIGURES_MAX = 50_000
+_FIGURES: ShortMemo[tuple[float, str, str]] = ShortMemo(_read_figure, _CACHED_MAX_CHARS, 50_000)
+_remember_figure = _FIGURES.remember
 
 
 def _figures(cells: list[str]) -> list[tuple[float, str, str]]:
@@ -155,15 +156,6 @@ def _figures(cells: list[str]) -> list[tuple[float, str, str]]:
     if None in got:
         got = [_remember_figure(c) if f is None else f for c, f in zip(cells, got)]
     return got
-
-
-def _remember_figure(raw: str) -> tuple[float, str, str]:
-    figure = _read_figure(raw)
-    if len(raw) <= _CACHED_MAX_CHARS:
-        if len(_FIGURES) >= _FIGURES_MAX:
-            _FIGURES.clear()
-        _FIGURES[raw] = figure
-    return figure
 
 
 def _extra_figures(cells: list[str], width: int) -> bool:
