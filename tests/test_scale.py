@@ -36,7 +36,8 @@ from reportkit.extract.parse import parse_bytes
 from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
 
 INGEST = importlib.import_module("reportkit.corpus.files")  # where parse_file is looked up
-OUTPUTS = [f"{n}{s}" for n in ("values", "reports", "checks") for s in (".parquet", ".csv")]
+SIX = [f"{n}{s}" for n in ("values", "reports", "checks") for s in (".parquet", ".csv")]
+OUTPUTS = [*SIX, "prose.parquet"]  # what a run writes
 AN_HOUR_AGO = time.time() - 3600
 
 
@@ -46,8 +47,8 @@ def _age(folder: Path) -> None:
         os.utime(f, (AN_HOUR_AGO, AN_HOUR_AGO))
 
 
-def _assert_same_outputs(a: Path, b: Path) -> None:
-    for name in OUTPUTS:
+def _assert_same_outputs(a: Path, b: Path, names: list[str] = OUTPUTS) -> None:
+    for name in names:
         if name.endswith(".csv"):
             assert (a / name).read_bytes() == (b / name).read_bytes(), name
         else:
@@ -223,7 +224,7 @@ def test_streaming_writer_writes_what_pandas_wrote(mixed_corpus: Path, tmp_path:
     by pandas (``write_corpus``), as before the writer streamed."""
     write_corpus(_reference([mixed_corpus]), tmp_path / "pandas")
     reportkit.ingest([mixed_corpus], tmp_path / "streamed", progress=False, jobs=2)
-    _assert_same_outputs(tmp_path / "pandas", tmp_path / "streamed")
+    _assert_same_outputs(tmp_path / "pandas", tmp_path / "streamed", SIX)  # no prose there
     memory = reportkit.ingest([mixed_corpus], progress=False)
     _assert_same_corpus(memory, reportkit.load(tmp_path / "pandas"))
 
@@ -256,7 +257,7 @@ def test_reports_staged_on_disk_and_written_in_parts_equal_one_frame(
     monkeypatch.setattr(reportkit.corpus.store.CorpusWriter, "frame_rows", 3)
     monkeypatch.setattr(reportkit.corpus.staging, "_PENDING_ROWS", 2)
     reportkit.ingest([src], tmp_path / "staged", progress=False, jobs=1)
-    _assert_same_outputs(tmp_path / "pandas", tmp_path / "staged")
+    _assert_same_outputs(tmp_path / "pandas", tmp_path / "staged", SIX)
     assert not list((tmp_path / "staged").glob(".*.tmp"))  # the staging file is gone
     _assert_same_corpus(reportkit.ingest([src], progress=False, jobs=1), reference)
 

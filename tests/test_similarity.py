@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 from conftest import RAW
 
@@ -84,3 +85,26 @@ def test_a_signature_holds_the_least_hash_of_each_range() -> None:
     assert len(sig) == similarity.NUM_PERM
     assert sig[0] == 5 and sig[1] == (1 << 57) + 3 and sig[64] == (1 << 63) + 1
     assert (sig[2:64] == np.uint64(2**64 - 1)).all()
+
+
+def test_the_prose_the_ingest_kept_is_compared_after_the_files_are_gone(tmp_path) -> None:
+    """``reportkit ingest`` keeps each report's prose (prose.parquet): the paragraphs as
+    printed, the tables left out; the copies are found from it, with the files moved away."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    text = YIZHUANG.read_text(encoding="utf-8")
+    shutil.copy(YIZHUANG, folder / YIZHUANG.name)
+    (folder / "other_2021.txt").write_text(text.replace("亦庄镇", "青云店镇"), encoding="utf-8")
+    reportkit.ingest([folder], tmp_path / "out", progress=False)
+    corpus = reportkit.load(tmp_path / "out")
+    kept = pd.read_parquet(tmp_path / "out" / "prose.parquet")
+    assert len(kept) == 2
+    prose = kept["prose"].iloc[0]
+    assert "本年度新受理依申请公开9件，上年结转2件。" in prose  # a paragraph, as printed
+    assert "本年新收政府信息公开申请数量" not in prose  # a row of part 三's table
+    shutil.rmtree(folder)
+    found = similarity.copied_reports(corpus.reports, corpus=corpus)
+    assert list(found["relation"]) == ["same_year", "same_year"]
+    assert set(found["agency"]) == {"北京市大兴区亦庄镇人民政府", "北京市大兴区青云店镇人民政府"}
+    assert (found["repeated_share"] > 0.95).all()
+    assert similarity.copied_reports(corpus.reports).empty  # without it: nothing to read

@@ -46,8 +46,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from reportkit.analysis import metrics
+from reportkit.corpus.store import StoredCorpus, read_prose
 from reportkit.extract.read import read_document
 
 SHINGLE = 8
@@ -174,20 +176,35 @@ def _hash_texts(texts: Sequence[str]) -> _Hashed:
     return flat, sizes, _signatures(flat, sizes)
 
 
-def _file_hashes(paths: Sequence[str]) -> _Hashed:
-    return _hash_texts([prose(p) for p in paths])
+#: A file to hash: its path and its prose when known (None: read from the file).
+_Item = tuple[str, str | None]
 
 
-def _read_hashes(paths: Sequence[str]) -> list[_Hashed]:
-    """The files' shingle hashes and signatures, in order (a few parts, :func:`_joined`);
-    read and hashed :data:`_CHUNK` files at a time by one process a core when there are
-    many (forked, on Linux: no script or notebook is imported again)."""
-    chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+def _item_hashes(items: Sequence[_Item]) -> _Hashed:
+    return _hash_texts([prose(path) if text is None else text for path, text in items])
+
+
+def _read_hashes(paths: Sequence[str], given: Sequence[str | None] | pa.Array | None = None
+                 ) -> list[_Hashed]:
+    """The shingle hashes and signatures of each file's prose, in order (a few parts,
+    :func:`_joined`): ``given[i]`` where it is not None, else read from ``paths[i]``;
+    hashed :data:`_CHUNK` reports at a time by one process a core when there are many
+    (forked, on Linux: no script or notebook is imported again)."""
+    def chunk(i: int) -> list[_Item]:
+        if given is None:
+            texts: Sequence[str | None] = [None] * len(paths[i:i + _CHUNK])
+        elif isinstance(given, pa.Array):
+            texts = given.slice(i, _CHUNK).to_pylist()
+        else:
+            texts = given[i:i + _CHUNK]
+        return list(zip(paths[i:i + _CHUNK], texts))
+
+    chunks = map(chunk, range(0, len(paths), _CHUNK))
     jobs = min(os.cpu_count() or 1, len(paths) // _CHUNK)
     if jobs < 2 or not sys.platform.startswith("linux"):
-        return _joined(map(_file_hashes, chunks))
+        return _joined(map(_item_hashes, chunks))
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        return _joined(pool.map(_file_hashes, chunks))
+        return _joined(pool.map(_item_hashes, chunks))
 
 
 def _joined(parts: Iterable[_Hashed], every: int = 64) -> list[_Hashed]:
@@ -205,16 +222,6 @@ def _joined(parts: Iterable[_Hashed], every: int = 64) -> list[_Hashed]:
                            np.concatenate([p[2] for p in pending])))
             pending = []
     return blocks
-
-
-def _given_hashes(frame: pd.DataFrame, texts: dict[str, str]) -> list[_Hashed]:
-    """The shingle hashes of ``texts`` (read from ``source_path`` where one is missing)."""
-    given = [text if (text := texts.get(rid)) is not None else None
-             for rid in frame["report_id"]]
-    paths = list(frame["source_path"])
-    return _joined(_hash_texts([prose(paths[k]) if given[k] is None else given[k]
-                                for k in range(i, min(i + _CHUNK, len(given)))])
-                   for i in range(0, len(given), _CHUNK))
 
 
 #: Hashes of the sets compared in one pass of :meth:`_Sets._common`, about (a pass holds
@@ -316,16 +323,23 @@ class _Sets:
 
 
 def copied_reports(reports: pd.DataFrame, texts: dict[str, str] | None = None,
-                   threshold: float = THRESHOLD) -> pd.DataFrame:
+                   threshold: float = THRESHOLD, corpus: object = None) -> pd.DataFrame:
     """Pairs of reports whose prose repeats (module docstring), one row per report and
     pair: the same body's previous year (``relation = "previous_year"``, always listed
     when both exist) and other bodies of the same year above ``threshold``
-    (``"same_year"``). ``texts``: report_id → prose (default: read from ``source_path``).
-    Columns: :data:`COLUMNS`; ``finding`` is ``repeated_share >= threshold``."""
+    (``"same_year"``). Each report's prose is ``texts[report_id]`` when given, else what
+    the ingest kept of it in ``corpus``'s folder (``prose.parquet``, when ``corpus`` is
+    a processed folder's corpus, as ``reportkit.load`` gives), else read from its
+    ``source_path``. Columns: :data:`COLUMNS`; ``finding`` is
+    ``repeated_share >= threshold``."""
     body = metrics.body_column(reports)
     frame = reports[reports["year"].notna()]
-    sets = _Sets(_given_hashes(frame, texts) if texts is not None
-                 else _read_hashes(list(frame["source_path"].astype(str))))
+    given: Sequence[str | None] | pa.Array | None = None
+    if texts is not None:
+        given = [texts.get(rid) for rid in frame["report_id"]]
+    elif isinstance(corpus, StoredCorpus):
+        given = read_prose(corpus.directory, list(frame["report_id"]))
+    sets = _Sets(_read_hashes(list(frame["source_path"].astype(str)), given))
     frame = frame[sets.kept].reset_index(drop=True)
     prev = _previous_years(frame, body)
     codes = pd.factorize(frame[body])[0]

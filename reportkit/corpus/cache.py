@@ -12,7 +12,8 @@ any time; the next run parses everything):
 * ``entries``: per parsed content, keyed by the file's SHA-256 (plus any ``manifest.csv``
   overrides, which change the result), the report's row of ``reports`` (without its path),
   the carried-over/forward figures the cross-year check needs, and where its rows are in
-  the outputs (offset and count in ``values.parquet`` and ``checks.parquet``), as JSON;
+  the outputs (offset and count in ``values.parquet``, ``checks.parquet`` and
+  ``prose.parquet``), as JSON;
 * ``stats``: ``path → size, mtime_ns, ctime_ns, inode, sha256``, so unchanged files are
   not re-hashed. The ctime and inode catch a file rewritten with its size and mtime kept
   (``cp -p``, ``rsync -t``, unzip): no one can set a ctime, and a new copy is a new inode.
@@ -58,7 +59,7 @@ import pyarrow.parquet as pq
 
 from reportkit.corpus.outdir import publish, stage
 from reportkit.corpus.store import dumps_json, output_stats
-from reportkit.schema.frames import CHECKS_SCHEMA, VALUES_SCHEMA
+from reportkit.schema.frames import CHECKS_SCHEMA, PROSE_FILE, PROSE_SCHEMA, VALUES_SCHEMA
 
 CACHE_DIR = "cache"
 INDEX = "index.sqlite"
@@ -76,7 +77,8 @@ CREATE TABLE stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime IN
 #: A file modified this recently may change again within the file system's timestamp
 #: resolution without its mtime changing: its stat is not trusted next time.
 RACY_SECONDS = 2.0
-_ROW_SOURCES = ("values.parquet", "checks.parquet")
+_ROW_SOURCES = ("values.parquet", "checks.parquet", PROSE_FILE)
+_ROW_SCHEMAS = (VALUES_SCHEMA, CHECKS_SCHEMA, PROSE_SCHEMA)
 #: Rows as (table, offset, count): a slice not yet taken, so neighbours can be merged.
 Piece = tuple[pa.Table, int, int]
 _LOADED_GROUPS = 4
@@ -85,7 +87,8 @@ _LOADED_GROUPS = 4
 #: The packages that decide what a file's parse gives (every module in them, new readers
 #: included); nothing else does. The cache format is in :data:`CACHE_FORMAT`.
 PARSING_PACKAGES = ("schema", "extract")
-CACHE_FORMAT = "3"  # an SQLite index; stats: size, mtime_ns, ctime_ns, inode, sha256
+#: An SQLite index; stats: size, mtime_ns, ctime_ns, inode, sha256; rows in three outputs.
+CACHE_FORMAT = "4"
 
 
 def parsing_modules() -> list[Path]:
@@ -120,27 +123,32 @@ class CacheError(Exception):
     """An output the cache points into cannot be read: the run starts over without it."""
 
 
+#: Where a report's rows are in one output: (offset, count).
+Span = tuple[int, int]
+
+
 @dataclass(slots=True)
 class Entry:
     """A cached parse: the report's meta (no source path), the carried-over/forward
-    figures the cross-year check needs, and where its rows are in the outputs."""
+    figures the cross-year check needs, and where its rows are in each of the outputs
+    :data:`_ROW_SOURCES` (offset, count)."""
 
     meta: Meta
     carry: tuple[float, ...] | None
-    v_off: int
-    v_len: int
-    c_off: int
-    c_len: int
+    spans: list[Span]
 
     def dump(self) -> list[Any]:
         """The entry as JSON-ready lists."""
-        return [list(self.meta), self.carry, self.v_off, self.v_len, self.c_off, self.c_len]
+        return [list(self.meta), self.carry, [list(span) for span in self.spans]]
 
     @classmethod
     def load(cls, raw: list[Any]) -> Entry:
         """The entry from :meth:`dump`'s lists."""
-        meta, carry, v_off, v_len, c_off, c_len = raw
-        return cls(tuple(meta), tuple(carry) if carry else None, v_off, v_len, c_off, c_len)
+        meta, carry, spans = raw
+        if len(spans) != len(_ROW_SOURCES):
+            raise ValueError(f"{len(spans)} row spans, not {len(_ROW_SOURCES)}")
+        return cls(tuple(meta), tuple(carry) if carry else None,
+                   [(int(off), int(n)) for off, n in spans])
 
 
 class _RowSource:
@@ -270,14 +278,15 @@ class ParseCache:
         return (fingerprint is not None and self.last_run.get("fingerprint") == fingerprint
                 and self.last_run.get("outputs") == output_stats(self.out))
 
-    def rows(self, entry: Entry) -> tuple[list[Piece], list[Piece]]:
-        """The entry's rows of ``values`` and ``checks``, from the last run's outputs."""
+    def rows(self, entry: Entry) -> tuple[list[Piece], ...]:
+        """The entry's rows of ``values``, ``checks`` and ``prose``, from the last run's
+        outputs."""
         try:
             if self._sources is None:
                 self._sources = [_RowSource(self.out / name, schema) for name, schema
-                                 in zip(_ROW_SOURCES, (VALUES_SCHEMA, CHECKS_SCHEMA))]
-            values, checks = self._sources
-            return values.rows(entry.v_off, entry.v_len), checks.rows(entry.c_off, entry.c_len)
+                                 in zip(_ROW_SOURCES, _ROW_SCHEMAS)]
+            return tuple(source.rows(off, n)
+                         for source, (off, n) in zip(self._sources, entry.spans))
         except (OSError, pa.ArrowException) as exc:
             raise CacheError(f"{self.out}: cannot read the last run's outputs: {exc}") from exc
 
@@ -312,9 +321,10 @@ class ParseCache:
                           str(path or self._new_path or self.dir)) from exc
 
     def record(self, key: str, meta: Meta, carry: tuple[float, ...] | None,
-               v_off: int, v_len: int, c_off: int, c_len: int) -> None:
-        """A report of the run being written, and where its rows go in the new outputs."""
-        entry = dumps_json(Entry(meta, carry, v_off, v_len, c_off, c_len).dump())
+               spans: list[Span]) -> None:
+        """A report of the run being written, and where its rows go in the new outputs
+        (offset, count in each of :data:`_ROW_SOURCES`)."""
+        entry = dumps_json(Entry(meta, carry, spans).dump())
         with self._io():
             self._writing().execute("INSERT INTO entries VALUES (?, ?) ON CONFLICT (key) "
                                     "DO UPDATE SET entry = excluded.entry", (key, entry))

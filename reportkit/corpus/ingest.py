@@ -68,6 +68,8 @@ from reportkit.schema.frames import (
 )
 
 _BATCH_ROWS = 65_536  # rows per Parquet row group written
+#: What each report's rows go to, in order: values.parquet, checks.parquet, prose.parquet.
+_STREAMS = ("values", "checks", "prose")
 
 
 # --- the parent: plan, parse what is new, assemble in file order ----------------------------
@@ -86,6 +88,9 @@ class _MemorySink:
     def __init__(self) -> None:
         self.values: list[pa.Table] = []
         self.checks: list[pa.Table] = []
+
+    def write_prose(self, data: pa.Table) -> None:
+        """The prose is not kept in memory (the text analyses read the files instead)."""
 
     def write_values(self, data: pa.Table) -> None:
         self.values.append(data)
@@ -112,14 +117,14 @@ class _Assembler:
     def __init__(self, sink: CorpusWriter | _MemorySink, staging: Staging) -> None:
         self.sink = sink
         self.staging = staging
-        self.pending: dict[str, list[list[Any]]] = {"values": [], "checks": []}
+        self.pending: dict[str, list[list[Any]]] = {name: [] for name in _STREAMS}
         self.pending_rows = 0
-        self.written = {"values": 0, "checks": 0}  # rows handed on so far
+        self.written = dict.fromkeys(_STREAMS, 0)  # rows handed on so far
 
     def add(self, path: str, meta: Meta, carry: tuple[float, ...] | None,
-            values: list[Piece], checks: list[Piece]) -> tuple[int, int] | None:
-        """Take one file's report; returns where its rows start in the outputs (values,
-        checks), or None for a duplicate."""
+            rows: Sequence[list[Piece]]) -> tuple[int, ...] | None:
+        """Take one file's report and its rows of each of :data:`_STREAMS`; returns where
+        they start in the outputs, or None for a duplicate."""
         sha = meta[_M["sha256"]]
         copy = self.staging.copy_of(sha, path) if sha else None
         if copy is not None:
@@ -127,14 +132,14 @@ class _Assembler:
             dup = _duplicate(meta[_M["report_id"]], path, sha, number, first)
             self.staging.add_report(_report_row(meta_of(dup), path))
             return None
-        offsets = self.written["values"], self.written["checks"]
+        offsets = tuple(self.written[name] for name in _STREAMS)
         self.staging.add_report(_report_row(meta, path))
         if carry is not None:
             self.staging.add_carry(meta[_M["report_id"]],
                                    meta[_M["agency_id"]] or meta[_M["agency"]],
                                    meta[_M["year"]], carry, meta[_M["template"]] or "",
                                    meta[_M["agency"]] or "")
-        for name, pieces in (("values", values), ("checks", checks)):
+        for name, pieces in zip(_STREAMS, rows):
             pending = self.pending[name]
             for table, offset, count in pieces:
                 if not count:
@@ -151,8 +156,8 @@ class _Assembler:
         return offsets
 
     def flush(self) -> None:
-        for name, write in (("values", self.sink.write_values),
-                            ("checks", self.sink.write_checks)):
+        for name, write in zip(_STREAMS, (self.sink.write_values, self.sink.write_checks,
+                                          self.sink.write_prose)):
             pieces = [table.slice(offset, count) for table, offset, count in self.pending[name]]
             if len(pieces) == 1:
                 write(pieces[0])
@@ -312,7 +317,7 @@ class _Files:
             path = Path(text(name))
             report = (_not_regular(path) if not stat.S_ISREG(mode)
                       else _too_big(path, size, self.max_bytes))
-            self.assembler.add(shown, meta_of(report), None, [], [])
+            self.assembler.add(shown, meta_of(report), None, ([], [], []))
             self.fingerprint.add(shown, fixed_tag(size))
             return
         store = self.store
@@ -322,13 +327,13 @@ class _Files:
             if entry is None:
                 raise CacheError(f"{shown}: its cache entry is gone")
             meta, carry = entry.meta, entry.carry
-            values, checks = store.rows(entry)
+            rows = store.rows(entry)
         else:
-            meta, carry, values, checks = next(fresh)
+            meta, carry, rows = next(fresh)
             sha = meta[_M["sha256"]] or None
         key = sha + okey if sha is not None else None
         self.fingerprint.add(shown, key)
-        at = self.assembler.add(shown, meta, carry, values, checks)
+        at = self.assembler.add(shown, meta, carry, rows)
         if store is None or key is None:
             return
         if mode is not None:
@@ -336,7 +341,8 @@ class _Files:
             if len(self.stats) >= BATCH:
                 self.flush()
         if at is not None:
-            store.record(key, meta, carry, at[0], _count(values), at[1], _count(checks))
+            store.record(key, meta, carry, [(start, _count(pieces))
+                                            for start, pieces in zip(at, rows)])
 
     def flush(self) -> None:
         """Hand the stats gathered on to the new cache index."""

@@ -27,17 +27,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportkit.schema.frames import LONG_VALUES_CSV, OUTPUT_FILES
+from reportkit.schema.frames import LONG_VALUES_CSV, OUTPUT_FILES, PROSE_FILE
 
 MARKER = ".reportkit-output"
 LOCK = ".reportkit.lock"
-#: What a previous run left, besides the marker: its six outputs (and the long CSV) and its
-#: cache folder.
-_OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV}
+#: What a previous run left, besides the marker: its six outputs (and the long CSV, the
+#: prose) and its cache folder.
+_OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV, PROSE_FILE}
 _OWN_DIRS = frozenset({"cache"})
 #: The temporaries reportkit stages its outputs (and its lists of files) under (:func:`stage`),
 #: and the cache's index.
-_TEMPORARY = re.compile(r"^\.(values|reports|checks|files)\.[A-Za-z0-9_]+\.tmp$")
+_TEMPORARY = re.compile(r"^\.(values|reports|checks|prose|files)\.[A-Za-z0-9_]+\.tmp$")
 _CACHE_TEMPORARY = re.compile(r"^\.index\.(json|sqlite)(\.[A-Za-z0-9_]+)?\.tmp$")
 
 

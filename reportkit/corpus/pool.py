@@ -25,6 +25,7 @@ from reportkit.schema.frames import (
     CHECK_COLUMNS,
     CHECKS_SCHEMA,
     META_FIELDS,
+    PROSE_SCHEMA,
     VALUE_COLUMNS,
     VALUES_SCHEMA,
 )
@@ -87,17 +88,23 @@ def meta_of(report: Report) -> Meta:
     return tuple(row[f] for f in META_FIELDS)
 
 
-Parsed = tuple[Meta, tuple[float, ...] | None, int, int]
+#: One file's report as the parent takes it: meta, carry, its rows of each output.
+Unpacked = tuple[Meta, tuple[float, ...] | None, tuple[list[Piece], ...]]
+Parsed = tuple[Meta, tuple[float, ...] | None, int, int, int]
+#: A chunk's result: per file ``(meta, carry, n_values, n_checks, n_prose)``, then all
+#: their ``values``, ``checks`` and ``prose`` rows as Arrow batches.
+ChunkResult = tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch, pa.RecordBatch]
 
 
 def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int,
-                limits: Limits | None = None
-                ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
-    """Parse a chunk of files; per file ``(meta, carry, n_values, n_checks)``, and all their
-    ``values`` and ``checks`` rows as two Arrow batches (compact to send between processes)."""
+                limits: Limits | None = None) -> ChunkResult:
+    """Parse a chunk of files; per file ``(meta, carry, n_values, n_checks, n_prose)``, and
+    all their ``values``, ``checks`` and ``prose`` rows (one for a file whose document
+    was read) as three Arrow batches (compact to send between processes)."""
     parsed: list[Parsed] = []
     values: list[list[Any]] = [[] for _ in VALUE_COLUMNS]
     checks: list[list[Any]] = [[] for _ in CHECK_COLUMNS]
+    prose: list[list[Any]] = [[], []]
     for path, overrides in tasks:
         report = files.parse_file(Path(path), overrides, max_bytes, limits)
         vs, cs = report.values, report.checks
@@ -112,9 +119,14 @@ def parse_chunk(tasks: list[tuple[str, dict[str, Any] | None]], max_bytes: int,
         values[8].extend([v.page for v in vs])
         for col, get in zip(checks, _CHECK_FIELDS):
             col.extend(map(get, cs))
-        parsed.append((meta_of(report), carry_of(report), len(vs), len(cs)))
+        if report.prose is not None:
+            prose[0].append(report.report_id)
+            prose[1].append(report.prose)
+        parsed.append((meta_of(report), carry_of(report), len(vs), len(cs),
+                       int(report.prose is not None)))
     stop_watchdog()  # a worker waiting for its next chunk is not stuck
-    return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA))
+    return (parsed, columns_batch(values, VALUES_SCHEMA), columns_batch(checks, CHECKS_SCHEMA),
+            columns_batch(prose, PROSE_SCHEMA))
 
 
 def default_jobs() -> int:
@@ -125,22 +137,21 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _lost(task: tuple[str, dict[str, Any] | None], why: str
-          ) -> tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]:
+def _lost(task: tuple[str, dict[str, Any] | None], why: str) -> ChunkResult:
     """The result of a one-file chunk whose worker died: the file ``failed``, saying so."""
     report = files._unparsed(Path(task[0]), why)
-    return ([(meta_of(report), None, 0, 0)], columns_batch([[] for _ in VALUES_SCHEMA],
-            VALUES_SCHEMA), columns_batch([[] for _ in CHECKS_SCHEMA], CHECKS_SCHEMA))
+    empty = [columns_batch([[] for _ in schema], schema)
+             for schema in (VALUES_SCHEMA, CHECKS_SCHEMA, PROSE_SCHEMA)]
+    return ([(meta_of(report), None, 0, 0, 0)], *empty)
 
 
 @contextmanager
 def parsed_stream(tasks: Iterable[Task], max_bytes: int, jobs: int | None, limits: Limits,
                   n_tasks: int | None = None
-                  ) -> Iterator[Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece],
-                                               list[Piece]]]]:
+                  ) -> Iterator[Iterator[Unpacked]]:
     """Parse ``tasks`` (path, manifest overrides) in worker processes (each file within
     ``limits``; a worker that dies costs only its file); yields an iterator over
-    ``(meta, carry, values, checks)`` per task, in order. ``tasks`` is read as the workers
+    ``(meta, carry, (values, checks, prose))`` per task, in order. ``tasks`` is read as the workers
     need more (never held whole); ``n_tasks``, their number, sizes the chunks (default
     ``len(tasks)``)."""
     if n_tasks is None:
@@ -167,12 +178,10 @@ def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield chunk
 
 
-def _unpack(results: Iterable[tuple[list[Parsed], pa.RecordBatch, pa.RecordBatch]]
-            ) -> Iterator[tuple[Meta, tuple[float, ...] | None, list[Piece], list[Piece]]]:
-    for parsed, values, checks in results:
-        vt, ct = pa.Table.from_batches([values]), pa.Table.from_batches([checks])
-        v_off = c_off = 0
-        for meta, carry, n_values, n_checks in parsed:
-            yield meta, carry, [(vt, v_off, n_values)], [(ct, c_off, n_checks)]
-            v_off += n_values
-            c_off += n_checks
+def _unpack(results: Iterable[ChunkResult]) -> Iterator[Unpacked]:
+    for parsed, *batches in results:
+        tables = [pa.Table.from_batches([batch]) for batch in batches]
+        offsets = [0] * len(tables)
+        for meta, carry, *counts in parsed:
+            yield meta, carry, tuple([(t, o, n)] for t, o, n in zip(tables, offsets, counts))
+            offsets = [o + n for o, n in zip(offsets, counts)]

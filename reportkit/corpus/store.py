@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -34,9 +34,11 @@ from reportkit.schema.frames import (
     CHECKS_SCHEMA,
     FRAMES,
     LONG_VALUES_CSV,
-    OUTPUT_FILES,
+    PROSE_FILE,
+    PROSE_SCHEMA,
     VALUE_COLUMNS,
     VALUES_SCHEMA,
+    WRITTEN_FILES,
 )
 
 #: Where the raw reports are and where ``reportkit run`` writes the processed corpus, by
@@ -312,7 +314,8 @@ class CorpusWriter:
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
         try:
-            for name, schema in (("values", VALUES_SCHEMA), ("checks", CHECKS_SCHEMA)):
+            for name, schema in (("values", VALUES_SCHEMA), ("checks", CHECKS_SCHEMA),
+                                 ("prose", PROSE_SCHEMA)):
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
                 self._parquet[name] = pq.ParquetWriter(tmp, schema)
             self._staged["checks.csv"] = tmp = stage(self.out, "checks")
@@ -338,6 +341,10 @@ class CorpusWriter:
         """Append rows of ``checks`` (schema :data:`CHECKS_SCHEMA`)."""
         self._write("checks", data)
 
+    def write_prose(self, data: pa.Table | pa.RecordBatch) -> None:
+        """Append rows of ``prose`` (schema :data:`PROSE_SCHEMA`)."""
+        self._write("prose", data)
+
     def _close(self) -> None:
         for writer in self._parquet.values():
             writer.close()
@@ -347,7 +354,8 @@ class CorpusWriter:
 
     def commit(self, reports: pd.DataFrame | Iterable[pd.DataFrame]) -> list[Path]:
         """Write ``reports`` (a frame, or frames of its rows in order, at least one, all
-        of one set of dtypes), then move all six files into place. Returns their paths."""
+        of one set of dtypes), then move all six files and the prose into place. Returns
+        their paths."""
         frames = [reports] if isinstance(reports, pd.DataFrame) else reports
         try:
             self._close()
@@ -373,7 +381,7 @@ class CorpusWriter:
         except BaseException:
             self.abort()
             raise
-        finals = [self.out / name for name in OUTPUT_FILES]
+        finals = [self.out / name for name in WRITTEN_FILES]
         publish((self._staged[final.name], final) for final in finals)
         self._staged = {}
         (self.out / LONG_VALUES_CSV).unlink(missing_ok=True)  # of older values: not kept
@@ -427,10 +435,29 @@ def write_long_csv(directory: str | Path, path: str | Path | None = None) -> Pat
     return atomic_write(target, write)
 
 
+def read_prose(directory: str | Path, report_ids: Sequence[str]) -> pa.Array | None:
+    """The prose the ingest kept (:data:`PROSE_FILE`) of each of ``report_ids``, in their
+    order (null for a report it holds none of); None when the folder has no prose file
+    (an older ingest)."""
+    path = Path(directory) / PROSE_FILE
+    if not path.is_file():
+        return None
+    table = pq.read_table(path, schema=PROSE_SCHEMA)
+    held = pd.Index(table.column("report_id").to_numpy(zero_copy_only=False), dtype=object)
+    first = ~held.duplicated()  # one content, one prose: the first row of an id stands
+    at = pd.Index(held[first]).get_indexer(pd.Index(list(report_ids), dtype=object))
+    at = np.where(at >= 0, np.flatnonzero(first)[np.maximum(at, 0)], -1)
+    found = at >= 0
+    picked = table.column("prose").combine_chunks().take(pa.array(np.where(found, at, 0)))
+    return pc.if_else(pa.array(found), picked,
+                      pa.nulls(len(at), PROSE_SCHEMA.field("prose").type))
+
+
 def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
-    """``{file: [size, mtime_ns]}`` of the six outputs, or None when one is missing."""
+    """``{file: [size, mtime_ns]}`` of the six outputs and the prose, or None when one is
+    missing."""
     stats: dict[str, list[int]] = {}
-    for name in OUTPUT_FILES:
+    for name in WRITTEN_FILES:
         try:
             st = os.stat(Path(out_dir) / name)
         except OSError:

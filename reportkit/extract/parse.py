@@ -53,6 +53,8 @@ class Report:
     values: list[Value] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: the document's paragraphs, one a line, tables left out (None: it could not be read)
+    prose: str | None = None
 
     @property
     def n_checks_failed(self) -> int:
@@ -244,6 +246,7 @@ def parse_bytes(data: bytes, source_path: str = "", overrides: dict[str, Any] | 
             setattr(report, key, value)
     try:
         doc = read_document(data, source_path)
+        report.prose = "\n".join(doc.paragraphs())
         parse_document(doc, report)
     except ReportError as exc:
         report.status, report.error = exc.status, str(exc)

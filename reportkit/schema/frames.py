@@ -66,5 +66,14 @@ CHECKS_SCHEMA = _with_pandas_metadata(
     pd.DataFrame({"report_id": ["r"], "check": ["c"], "subject": ["s"], "expected": [0.0],
                   "actual": [0.0], "passed": pd.array([True], dtype="boolean"),
                   "status": ["passed"], "kind": ["arithmetic"]}))
+#: Each report's prose (its paragraphs in order, one a line; the tables left out), for the
+#: text analyses (:mod:`reportkit.analysis.similarity`): one row per report read (none for
+#: a duplicate or a file that could not be read), beside the six outputs, no CSV.
+PROSE_FILE = "prose.parquet"
+PROSE_COLUMNS = ["report_id", "prose"]
+PROSE_SCHEMA = pa.schema([("report_id", _S), ("prose", _S)])
+#: Every file a run writes and moves into place: the six outputs, then the prose.
+WRITTEN_FILES = (*OUTPUT_FILES, PROSE_FILE)
 __all__ = ["CHECKS_SCHEMA", "CHECK_COLUMNS", "FRAMES", "LONG_VALUES_CSV", "META_FIELDS",
-           "OUTPUT_FILES", "REPORT_COLUMNS", "STATUSES", "VALUES_SCHEMA", "VALUE_COLUMNS"]
+           "OUTPUT_FILES", "PROSE_COLUMNS", "PROSE_FILE", "PROSE_SCHEMA", "REPORT_COLUMNS",
+           "STATUSES", "VALUES_SCHEMA", "VALUE_COLUMNS", "WRITTEN_FILES"]
