@@ -183,12 +183,13 @@ def plan(config: dict[str, Any], base: Path) -> Plan:
         jobs.append(NotebookJob(source, notebooks_out / source.name, params))
     return Plan(raw_paths, processed, notebooks_out, figures, bool(config["ingest"]),
                 str(config["kernel"]), int(config["cell_timeout"]), jobs,
-                _parallel(config.get("parallel"), len(jobs)))
+                _parallel(config.get("parallel"), len(jobs) + 1))  # and the briefing
 
 
 def _parallel(asked: object, n_jobs: int) -> int:
-    """How many notebooks run at once: ``asked`` (a positive whole number) or one a core,
-    at most :data:`MAX_PARALLEL`; never more than there are notebooks."""
+    """How many notebooks (or the briefing) run at once: ``asked`` (a positive whole
+    number) or one a core, at most :data:`MAX_PARALLEL`; never more than the ``n_jobs``
+    there are."""
     if asked is None:
         asked = min(os.cpu_count() or 1, MAX_PARALLEL)
     if isinstance(asked, bool) or not isinstance(asked, int) or asked < 1:
@@ -293,7 +294,9 @@ def _execute_all(steps: Plan, progress: bool, alongside: Callable[[], int]
                  ) -> tuple[list[str | None], int]:
     """Execute every notebook of ``steps``, :attr:`Plan.parallel` at once (each in a kernel
     of its own; with more than one, a line as each ends instead of the per-cell bars), and
-    ``alongside()`` (the briefing) in the same pool: after them when one runs at a time.
+    ``alongside()`` (the briefing) in the same pool: after them when one runs at a time,
+    else first (it draws every topic's charts, so it is the longest job: started first,
+    the notebooks share the other worker and no long job is left to run alone at the end).
     Returns each notebook's failure message (None: it ran), in the plan's order, and what
     ``alongside`` returned."""
     def one(job: NotebookJob) -> str | None:
@@ -312,8 +315,8 @@ def _execute_all(steps: Plan, progress: bool, alongside: Callable[[], int]
 
     pool = ThreadPoolExecutor(steps.parallel, thread_name_prefix="reportkit-notebook")
     try:
-        futures = [pool.submit(one, job) for job in steps.jobs]
         extra = pool.submit(alongside)
+        futures = [pool.submit(one, job) for job in steps.jobs]
         return [f.result() for f in futures], extra.result()
     finally:  # at Ctrl-C: nothing not yet started starts
         pool.shutdown(wait=True, cancel_futures=True)

@@ -143,9 +143,9 @@ def one_name_per_body(reports: pd.DataFrame) -> pd.DataFrame:
     last = np.r_[codes[order][1:] != codes[order][:-1], True]
     latest = np.empty(codes.max() + 1, dtype="int64")
     latest[codes[order][last]] = order[last]
-    out = reports.copy()
+    out = reports.copy(deep=False)  # copy-on-write: the columns set below are new ones
     for col in ("agency", "agency_short"):
-        own = reports[col].astype(object).to_numpy()
+        own = reports[col].to_numpy(dtype=object)
         named = np.where(held, own[latest[np.maximum(codes, 0)]], None)
         keep = pd.isna(named)
         out[col] = pd.Series(np.where(keep, own, named), index=reports.index, dtype=object)

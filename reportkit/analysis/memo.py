@@ -22,7 +22,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reportkit.corpus.lazy import LazyValues
 
@@ -32,12 +35,39 @@ _KEPT: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()  # key -> (a
 
 
 def digest(obj: pd.DataFrame | pd.Series | pd.Index) -> str:
-    """A digest of the rows of ``obj`` (values and order; the index is left out)."""
+    """A digest of the rows of ``obj`` (values, order and dtypes; the index is left out):
+    numbers by their bytes, anything else by each value's ``repr`` and its length."""
     if isinstance(obj, pd.Index):
         obj = obj.to_series(index=None)
-    hashed = pd.util.hash_pandas_object(obj, index=False).to_numpy()
-    columns = "\x1f".join(map(str, obj.columns)) if isinstance(obj, pd.DataFrame) else ""
-    return hashlib.blake2b(hashed.tobytes() + columns.encode(), digest_size=16).hexdigest()
+    frame = obj.to_frame() if isinstance(obj, pd.Series) else obj
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(len(frame)).encode())
+    for name, column in frame.items():
+        h.update(f"\x1e{name}\x1f{column.dtype}\x1f".encode())
+        if column.dtype.kind in "biufcmM":  # numpy numbers and times: their bytes
+            h.update(np.ascontiguousarray(column.to_numpy()).tobytes())
+            continue
+        if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+            _arrow_texts(h, pa.array(column))
+            continue
+        texts = list(map(repr, column.tolist()))  # '1' is not 1; None, NaN, <NA> differ
+        h.update(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)).tobytes())
+        h.update("".join(texts).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _arrow_texts(h: Any, array: pa.Array | pa.ChunkedArray) -> None:
+    """Feed ``h`` an Arrow string column: each text's length in bytes (-1: null), then
+    the texts' bytes, as they are in Arrow's buffers (no Python string made)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    array = array.cast(pa.large_string())
+    h.update(pc.binary_length(array).fill_null(-1).to_numpy().astype(np.int64).tobytes())
+    _, offsets, data = array.buffers()
+    if data is None or len(array) == 0:
+        return
+    ends = np.frombuffer(offsets, dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    h.update(memoryview(data)[int(ends[0]):int(ends[-1])])
 
 
 def source_key(values: object) -> tuple | None:
