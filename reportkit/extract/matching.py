@@ -151,6 +151,20 @@ def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.
     group "（三）不予公开") to the first; the first cell that a row's phrase matches wins.
     """
     rows, ids = _with_ids(rows)
+    key = (tuple(label_cells), ids)  # a table's label cells repeat across reports
+    hit = _LABEL_MATCHES.get(key)
+    if hit is not None:
+        return hit[1]
+    row = _match_cells(key[0], rows, ids)
+    if sum(map(len, key[0])) <= _LABELS_MAX_CHARS:
+        if len(_LABEL_MATCHES) >= _ROW_MATCHES_MAX:
+            _LABEL_MATCHES.clear()
+        _LABEL_MATCHES[key] = (rows, row)
+    return row
+
+
+def _match_cells(label_cells: tuple[str, ...], rows: tuple[schema.Row, ...],
+                 ids: str) -> schema.Row | None:
     for cell in reversed(label_cells):
         norm = normalize(cell)
         if not norm:
@@ -162,34 +176,43 @@ def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.
     return None
 
 
-# id of a tuple of candidate rows -> (the tuple, the ids of its rows): kept with the tuple,
-# so that its id cannot be reused while it is here.
-_IDS: dict[int, tuple[tuple[schema.Row, ...], tuple[int, ...]]] = {}
+# id of a tuple of candidate rows -> (the tuple, the ids of its rows as one string: a key
+# whose hash is computed once): kept with the tuple, so that its id cannot be reused while
+# it is here.
+_IDS: dict[int, tuple[tuple[schema.Row, ...], str]] = {}
 _IDS_MAX = 1_000
 
 
-def _with_ids(rows: Iterable[schema.Row]) -> tuple[tuple[schema.Row, ...], tuple[int, ...]]:
+def _with_ids(rows: Iterable[schema.Row]) -> tuple[tuple[schema.Row, ...], str]:
     if type(rows) is tuple:
         hit = _IDS.get(id(rows))
         if hit is not None and hit[0] is rows:
             return hit
         if len(_IDS) >= _IDS_MAX:
             _IDS.clear()
-        entry = _IDS[id(rows)] = (rows, tuple(map(id, rows)))
+        entry = _IDS[id(rows)] = (rows, _ids_key(rows))
         return entry
     rows = tuple(rows)
-    return rows, tuple(map(id, rows))
+    return rows, _ids_key(rows)
+
+
+def _ids_key(rows: tuple[schema.Row, ...]) -> str:
+    return ",".join(map(str, map(id, rows)))
 
 
 # (normalised label, ids of the candidate rows) -> (the candidate rows, the match). The
 # candidates are kept with the answer so that their ids cannot be reused while cached.
-_ROW_MATCHES: dict[tuple[str, tuple[int, ...]],
-                   tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
+_ROW_MATCHES: dict[tuple[str, str], tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
 _ROW_MATCHES_MAX = 50_000
+# (label cells, ids of the candidate rows) -> (the candidate rows, match_row's answer), for
+# label cells of at most _LABELS_MAX_CHARS characters in all (kept as _ROW_MATCHES is).
+_LABEL_MATCHES: dict[tuple[tuple[str, ...], str],
+                     tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
+_LABELS_MAX_CHARS = 160
 
 
 def _first_matching_row(norm: str, rows: tuple[schema.Row, ...],
-                        ids: tuple[int, ...]) -> schema.Row | None:
+                        ids: str) -> schema.Row | None:
     found = None
     for row in rows:
         if any(phrase_matches(p, norm) for p in row.phrases):
