@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import repeat
 
 from reportkit import schema
 from reportkit.extract.shortmemo import ShortMemo
@@ -106,7 +105,6 @@ def _head(piece: str) -> tuple[bool, str | None]:
 # piece -> _inner(piece), for short pieces: cells and labels repeat across reports
 _INNERS: ShortMemo[str | None] = ShortMemo(_inner, _CACHED_MAX_CHARS, 32_768)
 _inner_remembered = _INNERS.remember
-_UNSEEN = object()
 
 
 _head_cached = lru_cache(maxsize=4096)(_head)
@@ -119,18 +117,21 @@ def normalize_joined(pieces: Iterable[str]) -> str:
     pieces = list(filter(None, pieces))
     if not pieces:
         return ""
-    inners = list(map(_INNERS.get, pieces[1:], repeat(_UNSEEN)))  # a dict look-up each
-    if _UNSEEN in inners:
-        inners = [_inner_remembered(p) if i is _UNSEEN else i
+    inners = list(map(_INNERS.get, pieces[1:]))  # a dict look-up each; None: not known
+    try:
+        tail = "".join(inners)  # (fails on a None: cheaper than looking for one first)
+    except TypeError:
+        inners = [_inner_remembered(p) if i is None else i
                   for p, i in zip(pieces[1:], inners)]
-    if None in inners:
-        return normalize("".join(pieces))
+        if None in inners:
+            return normalize("".join(pieces))
+        tail = "".join(inners)
     for lead, piece in enumerate(pieces):
         empty, head = _head_cached(piece) if len(piece) <= _CACHED_MAX_CHARS else _head(piece)
         if not empty:
             if head is None:
                 return normalize("".join(pieces))
-            return head + "".join(inners[lead:])
+            return head + (tail if not lead else "".join(inners[lead:]))
     return ""
 
 
