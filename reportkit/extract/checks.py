@@ -67,9 +67,6 @@ def result(report_id: str, check: str, subject: str, expected: float,
                        "passed" if ok else "failed", kind)
 
 
-_result = result
-
-
 # One identity's terms for one template: the cells whose presence says the table was
 # found, and (subject, left cells, right cells) per column or row.
 _Terms = tuple[str, tuple[CellKey, ...], tuple[tuple[str, tuple[CellKey, ...],
