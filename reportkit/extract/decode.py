@@ -68,6 +68,8 @@ _REMEMBERED_CHARS = 1 << 16
 
 def _control_share(text: str) -> float:
     if _in_bmp(text):  # one scan in C, no per-character objects
+        if _bmp_clean().fullmatch(text) is not None:  # the common case: none at all
+            return 0.0
         bad = len(text) - len(_bmp_controls().sub("", text))
         return bad / len(text) if bad else 0.0
     # each distinct character is judged once (and remembered when fine), then counted
@@ -111,6 +113,13 @@ def _bmp_controls() -> re.Pattern[str]:
         cps = [cp for _, cp in group]
         ranges.append(f"\\u{cps[0]:04x}" + (f"-\\u{cps[-1]:04x}" if len(cps) > 1 else ""))
     return re.compile("[" + "".join(ranges) + "]+")
+
+
+@cache
+def _bmp_clean() -> re.Pattern[str]:
+    """Any text of the Basic Multilingual Plane without a control character (the complement
+    of :func:`_bmp_controls`' class: matched in one tight loop, nothing built)."""
+    return re.compile("[^" + _bmp_controls().pattern[1:-2] + "]*")
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:

@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import repeat
 
 from reportkit import schema
 from reportkit.extract.shortmemo import ShortMemo
@@ -106,7 +105,6 @@ def _head(piece: str) -> tuple[bool, str | None]:
 # piece -> _inner(piece), for short pieces: cells and labels repeat across reports
 _INNERS: ShortMemo[str | None] = ShortMemo(_inner, _CACHED_MAX_CHARS, 32_768)
 _inner_remembered = _INNERS.remember
-_UNSEEN = object()
 
 
 _head_cached = lru_cache(maxsize=4096)(_head)
@@ -119,18 +117,21 @@ def normalize_joined(pieces: Iterable[str]) -> str:
     pieces = list(filter(None, pieces))
     if not pieces:
         return ""
-    inners = list(map(_INNERS.get, pieces[1:], repeat(_UNSEEN)))  # a dict look-up each
-    if _UNSEEN in inners:
-        inners = [_inner_remembered(p) if i is _UNSEEN else i
+    inners = list(map(_INNERS.get, pieces[1:]))  # a dict look-up each; None: not known
+    try:
+        tail = "".join(inners)  # (fails on a None: cheaper than looking for one first)
+    except TypeError:
+        inners = [_inner_remembered(p) if i is None else i
                   for p, i in zip(pieces[1:], inners)]
-    if None in inners:
-        return normalize("".join(pieces))
+        if None in inners:
+            return normalize("".join(pieces))
+        tail = "".join(inners)
     for lead, piece in enumerate(pieces):
         empty, head = _head_cached(piece) if len(piece) <= _CACHED_MAX_CHARS else _head(piece)
         if not empty:
             if head is None:
                 return normalize("".join(pieces))
-            return head + "".join(inners[lead:])
+            return head + (tail if not lead else "".join(inners[lead:]))
     return ""
 
 
@@ -151,6 +152,20 @@ def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.
     group "（三）不予公开") to the first; the first cell that a row's phrase matches wins.
     """
     rows, ids = _with_ids(rows)
+    key = (tuple(label_cells), ids)  # a table's label cells repeat across reports
+    hit = _LABEL_MATCHES.get(key)
+    if hit is not None:
+        return hit[1]
+    row = _match_cells(key[0], rows, ids)
+    if sum(map(len, key[0])) <= _LABELS_MAX_CHARS:
+        if len(_LABEL_MATCHES) >= _ROW_MATCHES_MAX:
+            _LABEL_MATCHES.clear()
+        _LABEL_MATCHES[key] = (rows, row)
+    return row
+
+
+def _match_cells(label_cells: tuple[str, ...], rows: tuple[schema.Row, ...],
+                 ids: str) -> schema.Row | None:
     for cell in reversed(label_cells):
         norm = normalize(cell)
         if not norm:
@@ -162,34 +177,43 @@ def match_row(label_cells: Sequence[str], rows: Iterable[schema.Row]) -> schema.
     return None
 
 
-# id of a tuple of candidate rows -> (the tuple, the ids of its rows): kept with the tuple,
-# so that its id cannot be reused while it is here.
-_IDS: dict[int, tuple[tuple[schema.Row, ...], tuple[int, ...]]] = {}
+# id of a tuple of candidate rows -> (the tuple, the ids of its rows as one string: a key
+# whose hash is computed once): kept with the tuple, so that its id cannot be reused while
+# it is here.
+_IDS: dict[int, tuple[tuple[schema.Row, ...], str]] = {}
 _IDS_MAX = 1_000
 
 
-def _with_ids(rows: Iterable[schema.Row]) -> tuple[tuple[schema.Row, ...], tuple[int, ...]]:
+def _with_ids(rows: Iterable[schema.Row]) -> tuple[tuple[schema.Row, ...], str]:
     if type(rows) is tuple:
         hit = _IDS.get(id(rows))
         if hit is not None and hit[0] is rows:
             return hit
         if len(_IDS) >= _IDS_MAX:
             _IDS.clear()
-        entry = _IDS[id(rows)] = (rows, tuple(map(id, rows)))
+        entry = _IDS[id(rows)] = (rows, _ids_key(rows))
         return entry
     rows = tuple(rows)
-    return rows, tuple(map(id, rows))
+    return rows, _ids_key(rows)
+
+
+def _ids_key(rows: tuple[schema.Row, ...]) -> str:
+    return ",".join(map(str, map(id, rows)))
 
 
 # (normalised label, ids of the candidate rows) -> (the candidate rows, the match). The
 # candidates are kept with the answer so that their ids cannot be reused while cached.
-_ROW_MATCHES: dict[tuple[str, tuple[int, ...]],
-                   tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
+_ROW_MATCHES: dict[tuple[str, str], tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
 _ROW_MATCHES_MAX = 50_000
+# (label cells, ids of the candidate rows) -> (the candidate rows, match_row's answer), for
+# label cells of at most _LABELS_MAX_CHARS characters in all (kept as _ROW_MATCHES is).
+_LABEL_MATCHES: dict[tuple[tuple[str, ...], str],
+                     tuple[tuple[schema.Row, ...], schema.Row | None]] = {}
+_LABELS_MAX_CHARS = 160
 
 
 def _first_matching_row(norm: str, rows: tuple[schema.Row, ...],
-                        ids: tuple[int, ...]) -> schema.Row | None:
+                        ids: str) -> schema.Row | None:
     found = None
     for row in rows:
         if any(phrase_matches(p, norm) for p in row.phrases):

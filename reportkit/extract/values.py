@@ -52,27 +52,28 @@ class Extraction:
 
 def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
     """``(labels, values)``: the non-empty text cells, and the cells after the last one."""
-    flags = list(map(_LABEL_CELLS.get, cells))  # hot path: cells repeat across reports
-    if None in flags:
-        flags = [_is_label(c) if f is None else f for c, f in zip(cells, flags)]
-    if True not in flags:
+    try:  # hot path: cells repeat across reports, each a dict look-up
+        kinds = "".join(map(_CELL_KINDS.get, cells))
+    except TypeError:  # a cell not seen (or not remembered)
+        kinds = "".join([_CELL_KINDS.get(c) or _kind(c) for c in cells])
+    last = kinds.rfind("L") + 1  # "L" a label cell, "V" a value cell
+    if not last:
         return [], cells[:]
-    last = len(flags) - flags[::-1].index(True)
     return list(filter(str.strip, cells[:last])), cells[last:]
 
 
-# cell text -> whether it is a label (not a value: see read_cell), for short cells
-_LABEL_CELLS: dict[str, bool] = {}
-_LABEL_CELLS_MAX = 50_000
+# cell text -> "L" when it is a label, "V" when it is a value (see read_cell), for short cells
+_CELL_KINDS: dict[str, str] = {}
+_CELL_KINDS_MAX = 50_000
 
 
-def _is_label(cell: str) -> bool:
-    label = read_cell(cell) is None
+def _kind(cell: str) -> str:
+    kind = "V" if read_cell(cell) is not None else "L"
     if len(cell) <= _CACHED_MAX_CHARS:
-        if len(_LABEL_CELLS) >= _LABEL_CELLS_MAX:
-            _LABEL_CELLS.clear()
-        _LABEL_CELLS[cell] = label
-    return label
+        if len(_CELL_KINDS) >= _CELL_KINDS_MAX:
+            _CELL_KINDS.clear()
+        _CELL_KINDS[cell] = kind
+    return kind
 
 
 def fit(cells: list[str], width: int) -> tuple[list[str], bool]:

@@ -21,8 +21,9 @@ def read_text(text: str) -> Document:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     for line in text.split("\n"):
-        if "\t" in line:
-            if line[0] == "\t" and line.find("\t", 1) < 0:  # one cell a line
+        last_tab = line.rfind("\t")
+        if last_tab >= 0:
+            if not last_tab:  # its only tab leads it: one cell a line
                 if row is None:
                     row = []
                 row.append(line[1:])
