@@ -39,17 +39,17 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from reportkit.analysis import metrics
-from reportkit.corpus.store import StoredCorpus, read_prose
+from reportkit.corpus.store import StoredCorpus, StoredProse, read_prose
 from reportkit.extract.read import read_document
 
 SHINGLE = 8
@@ -184,7 +184,7 @@ def _item_hashes(items: Sequence[_Item]) -> _Hashed:
     return _hash_texts([prose(path) if text is None else text for path, text in items])
 
 
-def _read_hashes(paths: Sequence[str], given: Sequence[str | None] | pa.Array | None = None
+def _read_hashes(paths: Sequence[str], given: Sequence[str | None] | StoredProse | None = None
                  ) -> list[_Hashed]:
     """The shingle hashes and signatures of each file's prose, in order (a few parts,
     :func:`_joined`): ``given[i]`` where it is not None, else read from ``paths[i]``;
@@ -193,8 +193,8 @@ def _read_hashes(paths: Sequence[str], given: Sequence[str | None] | pa.Array | 
     def chunk(i: int) -> list[_Item]:
         if given is None:
             texts: Sequence[str | None] = [None] * len(paths[i:i + _CHUNK])
-        elif isinstance(given, pa.Array):
-            texts = given.slice(i, _CHUNK).to_pylist()
+        elif isinstance(given, StoredProse):
+            texts = given.texts(i, i + _CHUNK)
         else:
             texts = given[i:i + _CHUNK]
         return list(zip(paths[i:i + _CHUNK], texts))
@@ -204,7 +204,20 @@ def _read_hashes(paths: Sequence[str], given: Sequence[str | None] | pa.Array | 
     if jobs < 2 or not sys.platform.startswith("linux"):
         return _joined(map(_item_hashes, chunks))
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        return _joined(pool.map(_item_hashes, chunks))
+        return _joined(_ahead(pool, chunks, 2 * jobs))
+
+
+def _ahead(pool: ProcessPoolExecutor, chunks: Iterator[list[_Item]],
+           width: int) -> Iterator[_Hashed]:
+    """``_item_hashes`` of each chunk, in order, at most ``width`` chunks handed to the
+    pool ahead (``pool.map`` would make every chunk's texts at once)."""
+    pending: deque[Future] = deque()
+    for part in chunks:
+        pending.append(pool.submit(_item_hashes, part))
+        if len(pending) >= width:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _joined(parts: Iterable[_Hashed], every: int = 64) -> list[_Hashed]:
@@ -334,12 +347,13 @@ def copied_reports(reports: pd.DataFrame, texts: dict[str, str] | None = None,
     ``repeated_share >= threshold``."""
     body = metrics.body_column(reports)
     frame = reports[reports["year"].notna()]
-    given: Sequence[str | None] | pa.Array | None = None
+    given: Sequence[str | None] | StoredProse | None = None
     if texts is not None:
         given = [texts.get(rid) for rid in frame["report_id"]]
     elif isinstance(corpus, StoredCorpus):
         given = read_prose(corpus.directory, list(frame["report_id"]))
     sets = _Sets(_read_hashes(list(frame["source_path"].astype(str)), given))
+    del given  # hashed: the texts are not needed again
     frame = frame[sets.kept].reset_index(drop=True)
     prev = _previous_years(frame, body)
     codes = pd.factorize(frame[body])[0]

@@ -435,22 +435,51 @@ def write_long_csv(directory: str | Path, path: str | Path | None = None) -> Pat
     return atomic_write(target, write)
 
 
-def read_prose(directory: str | Path, report_ids: Sequence[str]) -> pa.Array | None:
-    """The prose the ingest kept (:data:`PROSE_FILE`) of each of ``report_ids``, in their
-    order (null for a report it holds none of); None when the folder has no prose file
-    (an older ingest)."""
+class StoredProse:
+    """The prose the ingest kept (:data:`PROSE_FILE`) of each of ``report_ids``: only the
+    ids are read at first; :meth:`texts` reads the row groups a range of them needs (two
+    kept), so a national corpus's prose is never held whole."""
+
+    def __init__(self, path: Path, report_ids: Sequence[str]) -> None:
+        self.file = pq.ParquetFile(path)
+        held = pd.Index(self.file.read(columns=["report_id"]).column("report_id")
+                        .to_numpy(zero_copy_only=False), dtype=object)
+        first = ~held.duplicated()  # one content, one prose: the first row of an id stands
+        at = pd.Index(held[first]).get_indexer(pd.Index(list(report_ids), dtype=object))
+        self.at = np.where(at >= 0, np.flatnonzero(first)[np.maximum(at, 0)], -1)
+        meta = self.file.metadata
+        self.starts = np.cumsum([0] + [meta.row_group(i).num_rows
+                                       for i in range(meta.num_row_groups)])
+        self.groups: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.at)
+
+    def _group(self, i: int) -> list[str]:
+        if i not in self.groups:
+            if len(self.groups) >= 2:
+                self.groups.pop(next(iter(self.groups)))
+            self.groups[i] = self.file.read_row_group(i, columns=["prose"]).column(
+                "prose").to_pylist()
+        return self.groups[i]
+
+    def texts(self, start: int, stop: int) -> list[str | None]:
+        """The prose of ``report_ids[start:stop]`` (None for a report it holds none of)."""
+        out: list[str | None] = []
+        for pos in self.at[start:stop]:
+            if pos < 0:
+                out.append(None)
+                continue
+            group = int(np.searchsorted(self.starts, pos, side="right")) - 1
+            out.append(self._group(group)[pos - self.starts[group]])
+        return out
+
+
+def read_prose(directory: str | Path, report_ids: Sequence[str]) -> StoredProse | None:
+    """The prose the ingest kept of each of ``report_ids``, in their order, read as asked
+    (:class:`StoredProse`); None when the folder has no prose file (an older ingest)."""
     path = Path(directory) / PROSE_FILE
-    if not path.is_file():
-        return None
-    table = pq.read_table(path, schema=PROSE_SCHEMA)
-    held = pd.Index(table.column("report_id").to_numpy(zero_copy_only=False), dtype=object)
-    first = ~held.duplicated()  # one content, one prose: the first row of an id stands
-    at = pd.Index(held[first]).get_indexer(pd.Index(list(report_ids), dtype=object))
-    at = np.where(at >= 0, np.flatnonzero(first)[np.maximum(at, 0)], -1)
-    found = at >= 0
-    picked = table.column("prose").combine_chunks().take(pa.array(np.where(found, at, 0)))
-    return pc.if_else(pa.array(found), picked,
-                      pa.nulls(len(at), PROSE_SCHEMA.field("prose").type))
+    return StoredProse(path, report_ids) if path.is_file() else None
 
 
 def output_stats(out_dir: str | Path) -> dict[str, list[int]] | None:
