@@ -59,7 +59,7 @@ import pyarrow.parquet as pq
 
 from reportkit.corpus.outdir import publish, stage
 from reportkit.corpus.store import dumps_json, output_stats
-from reportkit.schema.frames import CHECKS_SCHEMA, PROSE_FILE, PROSE_SCHEMA, VALUES_SCHEMA
+from reportkit.schema.frames import ROW_STREAMS
 
 CACHE_DIR = "cache"
 INDEX = "index.sqlite"
@@ -77,8 +77,7 @@ CREATE TABLE stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctime IN
 #: A file modified this recently may change again within the file system's timestamp
 #: resolution without its mtime changing: its stat is not trusted next time.
 RACY_SECONDS = 2.0
-_ROW_SOURCES = ("values.parquet", "checks.parquet", PROSE_FILE)
-_ROW_SCHEMAS = (VALUES_SCHEMA, CHECKS_SCHEMA, PROSE_SCHEMA)
+_ROW_SOURCES = tuple(f"{name}.parquet" for name in ROW_STREAMS)  # values, checks, prose
 #: Rows as (table, offset, count): a slice not yet taken, so neighbours can be merged.
 Piece = tuple[pa.Table, int, int]
 _LOADED_GROUPS = 4
@@ -284,7 +283,7 @@ class ParseCache:
         try:
             if self._sources is None:
                 self._sources = [_RowSource(self.out / name, schema) for name, schema
-                                 in zip(_ROW_SOURCES, _ROW_SCHEMAS)]
+                                 in zip(_ROW_SOURCES, ROW_STREAMS.values())]
             return tuple(source.rows(off, n)
                          for source, (off, n) in zip(self._sources, entry.spans))
         except (OSError, pa.ArrowException) as exc:

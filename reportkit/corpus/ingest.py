@@ -63,13 +63,12 @@ from reportkit.corpus.workers import (
 from reportkit.schema.frames import (
     CHECKS_SCHEMA,
     REPORT_COLUMNS,
+    ROW_STREAMS,
     STATUSES,
     VALUES_SCHEMA,
 )
 
 _BATCH_ROWS = 65_536  # rows per Parquet row group written
-#: What each report's rows go to, in order: values.parquet, checks.parquet, prose.parquet.
-_STREAMS = ("values", "checks", "prose")
 
 
 # --- the parent: plan, parse what is new, assemble in file order ----------------------------
@@ -117,14 +116,15 @@ class _Assembler:
     def __init__(self, sink: CorpusWriter | _MemorySink, staging: Staging) -> None:
         self.sink = sink
         self.staging = staging
-        self.pending: dict[str, list[list[Any]]] = {name: [] for name in _STREAMS}
+        self.pending: dict[str, list[list[Any]]] = {name: [] for name in ROW_STREAMS}
         self.pending_rows = 0
-        self.written = dict.fromkeys(_STREAMS, 0)  # rows handed on so far
+        self.written = dict.fromkeys(ROW_STREAMS, 0)  # rows handed on so far
 
     def add(self, path: str, meta: Meta, carry: tuple[float, ...] | None,
             rows: Sequence[list[Piece]]) -> tuple[int, ...] | None:
-        """Take one file's report and its rows of each of :data:`_STREAMS`; returns where
-        they start in the outputs, or None for a duplicate."""
+        """Take one file's report and its rows of each of the
+        :data:`reportkit.schema.frames.ROW_STREAMS`; returns where they start in the
+        outputs, or None for a duplicate."""
         sha = meta[_M["sha256"]]
         copy = self.staging.copy_of(sha, path) if sha else None
         if copy is not None:
@@ -132,14 +132,14 @@ class _Assembler:
             dup = _duplicate(meta[_M["report_id"]], path, sha, number, first)
             self.staging.add_report(_report_row(meta_of(dup), path))
             return None
-        offsets = tuple(self.written[name] for name in _STREAMS)
+        offsets = tuple(self.written[name] for name in ROW_STREAMS)
         self.staging.add_report(_report_row(meta, path))
         if carry is not None:
             self.staging.add_carry(meta[_M["report_id"]],
                                    meta[_M["agency_id"]] or meta[_M["agency"]],
                                    meta[_M["year"]], carry, meta[_M["template"]] or "",
                                    meta[_M["agency"]] or "")
-        for name, pieces in zip(_STREAMS, rows):
+        for name, pieces in zip(ROW_STREAMS, rows):
             pending = self.pending[name]
             for table, offset, count in pieces:
                 if not count:
@@ -156,8 +156,8 @@ class _Assembler:
         return offsets
 
     def flush(self) -> None:
-        for name, write in zip(_STREAMS, (self.sink.write_values, self.sink.write_checks,
-                                          self.sink.write_prose)):
+        for name in ROW_STREAMS:
+            write = getattr(self.sink, f"write_{name}")
             pieces = [table.slice(offset, count) for table, offset, count in self.pending[name]]
             if len(pieces) == 1:
                 write(pieces[0])

@@ -31,13 +31,11 @@ from reportkit.corpus.outdir import atomic_write, publish, stage
 from reportkit.corpus.wide import REPORT_FIELDS, WidePivot, wide_columns
 from reportkit.schema.frames import (
     CHECK_COLUMNS,
-    CHECKS_SCHEMA,
     FRAMES,
     LONG_VALUES_CSV,
     PROSE_FILE,
-    PROSE_SCHEMA,
+    ROW_STREAMS,
     VALUE_COLUMNS,
-    VALUES_SCHEMA,
     WRITTEN_FILES,
 )
 
@@ -314,8 +312,7 @@ class CorpusWriter:
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
         try:
-            for name, schema in (("values", VALUES_SCHEMA), ("checks", CHECKS_SCHEMA),
-                                 ("prose", PROSE_SCHEMA)):
+            for name, schema in ROW_STREAMS.items():
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
                 self._parquet[name] = pq.ParquetWriter(tmp, schema)
             self._staged["checks.csv"] = tmp = stage(self.out, "checks")
@@ -451,9 +448,6 @@ class StoredProse:
         self.starts = np.cumsum([0] + [meta.row_group(i).num_rows
                                        for i in range(meta.num_row_groups)])
         self.groups: dict[int, list[str]] = {}
-
-    def __len__(self) -> int:
-        return len(self.at)
 
     def _group(self, i: int) -> list[str]:
         if i not in self.groups:

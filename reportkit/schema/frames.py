@@ -70,10 +70,13 @@ CHECKS_SCHEMA = _with_pandas_metadata(
 #: text analyses (:mod:`reportkit.analysis.similarity`): one row per report read (none for
 #: a duplicate or a file that could not be read), beside the six outputs, no CSV.
 PROSE_FILE = "prose.parquet"
-PROSE_COLUMNS = ["report_id", "prose"]
 PROSE_SCHEMA = pa.schema([("report_id", _S), ("prose", _S)])
+#: What each report's rows go to, in this order, each stream in ``<name>.parquet``: the
+#: writer, the assembler and the cache's spans all take them from here.
+ROW_STREAMS: dict[str, pa.Schema] = {"values": VALUES_SCHEMA, "checks": CHECKS_SCHEMA,
+                                     "prose": PROSE_SCHEMA}
 #: Every file a run writes and moves into place: the six outputs, then the prose.
 WRITTEN_FILES = (*OUTPUT_FILES, PROSE_FILE)
 __all__ = ["CHECKS_SCHEMA", "CHECK_COLUMNS", "FRAMES", "LONG_VALUES_CSV", "META_FIELDS",
-           "OUTPUT_FILES", "PROSE_COLUMNS", "PROSE_FILE", "PROSE_SCHEMA", "REPORT_COLUMNS",
+           "OUTPUT_FILES", "PROSE_FILE", "PROSE_SCHEMA", "REPORT_COLUMNS", "ROW_STREAMS",
            "STATUSES", "VALUES_SCHEMA", "VALUE_COLUMNS", "WRITTEN_FILES"]
