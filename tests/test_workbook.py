@@ -12,6 +12,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
@@ -277,3 +278,29 @@ def test_workbook_is_up_to_date_only_when_newer_than_its_data(processed: Path,
     later = path.stat().st_mtime + 5
     os.utime(data / "values.parquet", (later, later))  # a new ingest wrote the values
     assert not workbook.up_to_date(data, path)
+
+
+def test_pivot_finds_reports_far_apart_and_refuses_one_not_listed(processed: Path,
+                                                                  tmp_path: Path) -> None:
+    """Each batch looks its reports up near where the last one was; thousands of reports
+    without values in between (failed files, copies) widen the look, never misplace a
+    figure; a value of a report the list does not hold is refused."""
+    values = pq.read_table(processed / "values.parquet")
+    ids = pq.read_table(processed / "reports.parquet").column("report_id").to_pylist()
+    first = values.slice(0, 1).to_pylist()[0]
+    gap = [f"empty{i:05d}" for i in range(30_000)]
+    at = ids.index(first["report_id"])
+    padded = ids[:at + 1] + gap + ids[at + 1:]
+    blocks = list(WidePivot(processed / "values.parquet", pa.array(padded)))
+    matrix = np.vstack([b.matrix for b in blocks])
+    key = f"{first['table']}.{first['row']}.{first['column']}"
+    col = wide_columns().index(key) - len(REPORT_FIELDS)
+    assert matrix[at, col] == first["value"]
+    assert np.isnan(matrix[at + 1:at + 1 + len(gap)]).all()
+    last = values.slice(values.num_rows - 1).to_pylist()[0]
+    key = f"{last['table']}.{last['row']}.{last['column']}"
+    col = wide_columns().index(key) - len(REPORT_FIELDS)
+    assert matrix[padded.index(last["report_id"]), col] == last["value"]
+    others = [i for i in ids if i != last["report_id"]]
+    with pytest.raises(ValueError, match=f"{last['report_id']}.*does not list"):
+        list(WidePivot(processed / "values.parquet", pa.array(others)))

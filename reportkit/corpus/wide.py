@@ -112,12 +112,45 @@ class WidePivot:
             matrix = np.full((stop - start, n_cells), np.nan)
             matrix[pos[a:b] - start, idx[a:b]] = val[a:b]
             flat = (pos[a:b] - start) * n_cells + idx[a:b]
-            cells, counts = np.unique(flat, return_counts=True)
-            if len(cells) < len(flat):  # a cell given twice: which figure is right is unknown
-                twice = cells[counts > 1]
+            counts = np.bincount(flat, minlength=0)
+            if len(flat) and counts.max() > 1:  # a cell given twice: which is right is unknown
+                twice = np.flatnonzero(counts > 1)
                 matrix.flat[twice] = np.nan
                 self.conflicts += len(twice)
             yield WideBlock(start, stop, matrix)
+
+    def _positions(self, ids: pa.Array, start: int) -> pa.Array:
+        """Each of ``ids``' position in :attr:`ids` (its first), null for one not there;
+        looked up in the reports from ``start`` on (the values come in their order), in a
+        window a few times the batch's length, widened until every id is found or the
+        window holds every report: one batch costs the same at 1,000,000 reports as at
+        10,000 (a lookup in all of them built a hash table of every id each batch)."""
+        n = len(self.ids)
+        width = 2 * len(ids) + 4096
+        while True:
+            found = pc.index_in(ids, value_set=self.ids.slice(start, width))
+            if not found.null_count:
+                break
+            if start + width < n:
+                width *= 4
+            elif start > 0:  # an id before ``start``: out of order; the whole list tells
+                start, width = 0, n
+            else:
+                break
+        return pc.add(found, start) if start else found
+
+    def _report_positions(self, column: pa.Array, start: int) -> np.ndarray:
+        """Each value's report as its position in :attr:`ids` (int64), looked up once
+        for each report the batch names; raises ValueError for a report not listed."""
+        codes, names = _codes(column)
+        found = self._positions(pc.cast(names, pa.large_string()), start)
+        if found.null_count or (codes < 0).any():
+            missing = pc.is_null(pc.take(found, pa.array(np.maximum(codes, 0))))
+            missing = pc.or_(missing, pa.array(codes < 0))
+            stray = pc.filter(column, missing)[0].as_py()
+            raise ValueError(f"{self.path}: values of report {stray!r}, which "
+                             "reports.parquet does not list")
+        return found.to_numpy().astype(np.int64)[codes]
 
     def __iter__(self) -> Iterator[WideBlock]:
         keys = pa.array([cell_key(c) for c in wide_cells()], pa.large_string())
@@ -131,26 +164,16 @@ class WidePivot:
                                                   "value"]):
             if batch.num_rows == 0:
                 continue
-            found = pc.index_in(pc.cast(batch.column(0), pa.large_string()),
-                                value_set=self.ids)
-            if found.null_count:
-                stray = pc.filter(batch.column(0), pc.is_null(found))[0].as_py()
-                raise ValueError(f"{self.path}: values of report {stray!r}, which "
-                                 "reports.parquet does not list")
-            key = pc.binary_join_element_wise(
-                *(pc.cast(batch.column(i), pa.large_string()) for i in (1, 2, 3)),
-                pa.scalar(".", pa.large_string()))
-            idx = pc.index_in(key, value_set=keys)
-            pos = found.to_numpy().astype(np.int64)
+            pos = self._report_positions(batch.column(0), max(last, 0))
             if pos[0] < last or (len(pos) > 1 and (np.diff(pos) < 0).any()):
                 raise ValueError(f"{self.path}: the values are not in the order of "
                                  "reports.parquet (write them with `reportkit ingest`)")
-            known = idx.is_valid().to_numpy(zero_copy_only=False)
+            cells = _cell_indices(batch.column(1), batch.column(2), batch.column(3), keys)
+            known = cells >= 0
             self.unknown += int((~known).sum())
-            cells = idx.fill_null(0).to_numpy().astype(np.int64)
             values = batch.column(4).to_numpy(zero_copy_only=False).astype(float)
+            last = int(pos[-1])
             pos, cells, values = pos[known], cells[known], values[known]
-            last = int(found[-1].as_py())
             pos, cells, values = (np.concatenate((c, x)) for c, x in
                                   zip(carry, (pos, cells, values)))
             cut = int(np.searchsorted(pos, last))  # the last report may go on next batch
@@ -158,6 +181,39 @@ class WidePivot:
             done = max(done, last)
             carry = (pos[cut:], cells[cut:], values[cut:])
         yield from self._emit(done, n, *carry)
+
+
+def _codes(column: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """``column`` dictionary-encoded: each row's index in the distinct values (int64,
+    -1 for a null) and those values."""
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
+    return codes, encoded.dictionary
+
+
+def _cell_indices(tables: pa.Array, rows: pa.Array, columns: pa.Array,
+                  keys: pa.Array) -> np.ndarray:
+    """Each value's cell as its index in ``keys`` (the cells' keys), -1 for a cell in
+    no template or a part missing. The key of each distinct (table, row, column) is made
+    and looked up once (a batch names a few hundred), not once a value."""
+    parts = [_codes(c) for c in (tables, rows, columns)]
+    (t, t_names), (r, r_names), (c, c_names) = parts
+    n_t, n_r, n_c = len(t_names), len(r_names), len(c_names)
+    if n_t * n_r * n_c > max(len(t), 1):  # not few: the key of each value
+        key = pc.binary_join_element_wise(
+            *(pc.cast(x, pa.large_string()) for x in (tables, rows, columns)),
+            pa.scalar(".", pa.large_string()))
+        return pc.index_in(key, value_set=keys).fill_null(-1).to_numpy().astype(np.int64)
+    grid = np.arange(n_t * n_r * n_c)
+    key = pc.binary_join_element_wise(
+        pc.take(pc.cast(t_names, pa.large_string()), pa.array(grid // (n_r * n_c))),
+        pc.take(pc.cast(r_names, pa.large_string()), pa.array(grid // n_c % n_r)),
+        pc.take(pc.cast(c_names, pa.large_string()), pa.array(grid % n_c)),
+        pa.scalar(".", pa.large_string()))
+    lookup = pc.index_in(key, value_set=keys).fill_null(-1).to_numpy().astype(np.int64)
+    cells = lookup[(np.maximum(t, 0) * n_r + np.maximum(r, 0)) * n_c + np.maximum(c, 0)]
+    cells[(t < 0) | (r < 0) | (c < 0)] = -1
+    return cells
 
 
 __all__ = ["REPORT_FIELDS", "WideBlock", "WidePivot", "cell_key", "cell_templates",
