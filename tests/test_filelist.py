@@ -35,7 +35,7 @@ def _tree(src: Path) -> None:
 def _listed(paths: list[Path]) -> list[Path]:
     with filelist.RunFiles(None) as run:
         run.find(paths)
-        return [p for batch in run.paths() for p in batch]
+        return [Path(p) for batch in run.paths() for p in batch]
 
 
 def test_files_on_disk_come_back_in_path_order(tmp_path: Path,

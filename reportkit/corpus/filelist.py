@@ -31,8 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reportkit.corpus.files import found_under, roots_of
-from reportkit.corpus.manifest import Warn, manifest_rows, resolve
+from reportkit.corpus.files import found_under_text, roots_of
+from reportkit.corpus.manifest import Warn, manifest_rows_text, resolve_text
 from reportkit.corpus.outdir import stage
 
 #: Files read back (and planned) at a time.
@@ -62,15 +62,15 @@ def text(data: bytes) -> str:
     return data.decode("utf-8", "surrogatepass")
 
 
-def path_key(path: Path) -> bytes:
+def path_key(path: str | Path) -> bytes:
     """``path`` as bytes that compare (``memcmp``) as the Path compares (by parts: no
     byte of a name sorts below the NUL written for ``/``)."""
     return blob(str(path)).replace(b"/", b"\0")
 
 
-def key_path(key: bytes) -> Path:
-    """The Path of :func:`path_key`."""
-    return Path(text(key.replace(b"\0", b"/")))
+def key_text(key: bytes) -> str:
+    """The path of :func:`path_key`, as text."""
+    return text(key.replace(b"\0", b"/"))
 
 
 class RunFiles:
@@ -86,7 +86,7 @@ class RunFiles:
             self.path = Path(name)
         self.db: sqlite3.Connection | None = None
         self.has_overrides = False
-        self._folders: dict[Path, Path] = {}
+        self._folders: dict[str, str] = {}
         try:
             with self._io():
                 self.db = sqlite3.connect(self.path, isolation_level=None)
@@ -121,45 +121,46 @@ class RunFiles:
         not applied). Raises :class:`~reportkit.corpus.files.UsageError` for a path that
         does not exist."""
         roots = roots_of(paths)
-        parents: set[Path] = set()  # one per folder (a corpus has far fewer than files)
+        folders: set[str] = set()  # one per folder (a corpus has far fewer than files)
         db = self._sql()
         with self._io():
             for i, root in enumerate(roots):
                 batch: list[tuple[int, bytes]] = []
-                for path in found_under(root, ignore):
-                    parents.add(path.parent)
+                for folder, path in found_under_text(root, ignore):
+                    folders.add(folder)
                     batch.append((i, path_key(path)))
                     if len(batch) >= BATCH:
                         db.executemany("INSERT OR IGNORE INTO found VALUES (?, ?)", batch)
                         batch = []
                 db.executemany("INSERT OR IGNORE INTO found VALUES (?, ?)", batch)
         if warn is not None:
-            self._read_manifests(parents, [p if p.is_dir() else p.parent for p in roots],
+            self._read_manifests({Path(f) for f in folders},
+                                 [p if p.is_dir() else p.parent for p in roots],
                                  warn)
 
     def _read_manifests(self, parents: set[Path], roots: list[Path], warn: Warn) -> None:
-        rows = ((blob(str(path)), json.dumps(entry, ensure_ascii=False))
-                for path, entry in manifest_rows(parents, roots, warn))
+        rows = ((blob(path), json.dumps(entry, ensure_ascii=False))
+                for path, entry in manifest_rows_text(parents, roots, warn))
         with self._io():
             db = self._sql()
             db.executemany("INSERT OR REPLACE INTO overrides VALUES (?, ?)", rows)
             self.has_overrides = db.execute(
                 "SELECT EXISTS (SELECT 1 FROM overrides)").fetchone()[0] == 1
 
-    def paths(self) -> Iterator[list[Path]]:
-        """The files found, in order, a batch at a time."""
+    def paths(self) -> Iterator[list[str]]:
+        """The files found, in order, a batch at a time (as text: :func:`key_text`)."""
         with self._io():
             rows = self._sql().execute("SELECT key FROM found ORDER BY root, key")
             while batch := rows.fetchmany(BATCH):
-                yield [key_path(key) for key, in batch]
+                yield [key_text(key) for key, in batch]
 
-    def overrides(self, path: Path) -> str | None:
+    def overrides(self, path: str) -> str | None:
         """The manifest row (as JSON) that names ``path``, or None."""
         if not self.has_overrides:
             return None
         if len(self._folders) > _FOLDERS_KEPT:
             self._folders.clear()
-        target = blob(str(resolve(path, self._folders)))
+        target = blob(resolve_text(path, self._folders))
         with self._io():
             row = self._sql().execute("SELECT entry FROM overrides WHERE path = ?",
                                       (target,)).fetchone()

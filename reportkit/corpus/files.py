@@ -56,10 +56,19 @@ def roots_of(paths: Iterable[str | Path]) -> list[Path]:
 def found_under(root: Path, ignore: Sequence[str] = ()) -> Iterator[Path]:
     """The report files under ``root`` (itself, if a file), as :func:`find_files` counts
     them, in no particular order."""
-    if root.is_dir():
-        yield from (f for f in _walk(root) if not ignored(f, root, ignore))
-    else:
-        yield root
+    for _, path in found_under_text(root, ignore):
+        yield Path(path)
+
+
+def found_under_text(root: Path, ignore: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
+    """:func:`found_under`'s files as text, each with its folder: ``(folder, path)``
+    (``str`` of the Path each would be; no Path made for a file not ignored)."""
+    if not root.is_dir():
+        yield str(root.parent), str(root)
+        return
+    for folder, path in _walk(root):
+        if not ignore or not ignored(Path(path), root, ignore):
+            yield folder, path
 
 
 def ignored(path: Path, root: Path, patterns: Sequence[str]) -> bool:
@@ -74,22 +83,26 @@ def ignored(path: Path, root: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(path.name, g) or fnmatch.fnmatch(rel, g) for g in patterns)
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[tuple[str, str]]:
     """Files under ``root`` (and folders that cannot be listed), as ``root.rglob("*")``
-    finds them, unsorted."""
+    finds them, unsorted: ``(folder, path)`` each, as text (``str`` of the Paths)."""
     if is_output_folder(root):
         return
-    unreadable: list[Path] = []
+    unreadable: list[tuple[str, str]] = []
 
     def failed(exc: OSError) -> None:
-        unreadable.append(Path(exc.filename))
+        path = Path(exc.filename)
+        unreadable.append((str(path.parent), str(path)))
 
     for folder, dirs, names in os.walk(root, onerror=failed):
         base = Path(folder)
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and not is_output_folder(base / d)]
+        text = str(base)
+        prefix = "" if text == "." else text if text.endswith("/") else text + "/"
         # every name but hidden ones and manifests: a pipe or a broken link gets a row too
-        yield from (base / n for n in names if not n.startswith(".") and n != MANIFEST)
+        yield from ((text, prefix + n) for n in names
+                    if not n.startswith(".") and n != MANIFEST)
         yield from unreadable
         unreadable.clear()
     yield from unreadable

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -132,13 +133,23 @@ def manifest_rows(parents: Iterable[Path], roots: Iterable[Path], warn: Warn
     """The rows of every ``manifest.csv`` from the files' folders ``parents`` up to their
     input ``roots``, in the order they apply (a later row for the same file overrides an
     earlier one), each as (the resolved path of the file it names, its fields)."""
-    resolved: dict[Path, Path] = {}
+    for path, entry in manifest_rows_text(parents, roots, warn):
+        yield Path(path), entry
+
+
+def manifest_rows_text(parents: Iterable[Path], roots: Iterable[Path], warn: Warn
+                       ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """:func:`manifest_rows`, each path as text (:func:`resolve_text`)."""
+    resolved: dict[str, str] = {}
     for folder in _folders_within(parents, roots):
         manifest = folder / MANIFEST
         if not manifest.is_file():
             continue
+        base = str(folder)
         for name, entry in read_manifest(manifest, warn).items():
-            yield resolve(folder / name, resolved), entry
+            path = os.path.join(base, name) if "/" not in name and name not in (".", "..") \
+                else str(folder / name)
+            yield resolve_text(path, resolved), entry
 
 
 def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
@@ -157,16 +168,22 @@ def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
     return overrides
 
 
-def resolve(path: Path, folders: dict[Path, Path]) -> Path:
+def resolve(path: Path, folders: dict[str, str]) -> Path:
     """``path.resolve()``, resolving each folder once (``folders`` remembers them): for a
     corpus of thousands of files in a few folders, far fewer system calls."""
-    name = path.name
-    if name in ("", ".", "..") or path.is_symlink():
-        return path.resolve()
-    parent = folders.get(path.parent)
-    if parent is None:
-        parent = folders[path.parent] = path.parent.resolve()
-    return parent / name
+    return Path(resolve_text(str(path), folders))
+
+
+def resolve_text(path: str, folders: dict[str, str]) -> str:
+    """:func:`resolve` of a path as text (``os.path.realpath``), as text: what a folder
+    of 100,000 files costs in pathlib is most of its look-ups."""
+    parent, name = os.path.split(path)
+    if name in ("", ".", "..") or not parent or os.path.islink(path):
+        return os.path.realpath(path)
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = os.path.realpath(parent)
+    return os.path.join(real, name)
 
 
 def _warn(message: str) -> None:

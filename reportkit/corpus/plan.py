@@ -17,7 +17,6 @@ import os
 import stat
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from reportkit.corpus.cache import ParseCache, entry_key
@@ -66,9 +65,10 @@ def override_key(overrides: str | None) -> str:
     return entry_key("", json.loads(overrides))
 
 
-def _hash_file(path: Path) -> str | None:
+def _hash_file(path: str) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
     except OSError:
         return None
 
@@ -81,15 +81,15 @@ class _Planner:
         self.rehash = store is not None and store.has_entries
         self.fingerprint = Fingerprint(max_bytes)
 
-    def row(self, path: Path) -> tuple[Any, ...]:
-        """The file's row of the plan (:data:`reportkit.corpus.filelist.PLAN_COLUMNS`)."""
-        name = str(path)
-        shown = safe_name(path)
-        overrides = self.run.overrides(path)
+    def row(self, name: str) -> tuple[Any, ...]:
+        """The row of the plan (:data:`reportkit.corpus.filelist.PLAN_COLUMNS`) of the
+        file at ``name``."""
+        shown = name if name.isascii() else safe_name(name)  # the same, for ASCII
+        overrides = self.run.overrides(name)
         okey = override_key(overrides)
         head = (blob(name), None if shown == name else shown)
         try:
-            st = os.stat(path)
+            st = os.stat(name)
         except OSError:  # the worker reports why it cannot be read
             self.fingerprint.add(shown, None)
             return (*head, None, None, None, None, None, PARSE, None, okey, overrides, None)
@@ -103,7 +103,7 @@ class _Planner:
             sha = self.store.known_sha(shown, (size, st.st_mtime_ns, st.st_ctime_ns,
                                                st.st_ino))
             if sha is None and self.rehash:
-                sha = _hash_file(path)
+                sha = _hash_file(name)
                 restat = 1 if sha is not None else None  # a stat the cache learnt
             if sha is not None and self.store.has(sha + okey):
                 kind = CACHED
@@ -121,7 +121,7 @@ def plan_files(run: RunFiles, store: ParseCache | None, max_bytes: int) -> Plann
     planner = _Planner(run, store, max_bytes)
     files = to_parse = 0
     for batch in run.paths():
-        rows = [planner.row(path) for path in batch]
+        rows = [planner.row(name) for name in batch]
         run.plan(rows)
         files += len(rows)
         to_parse += sum(1 for row in rows if row[7] == PARSE)
