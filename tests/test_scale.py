@@ -427,6 +427,30 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
 
 
+def test_a_failure_writing_values_csv_leaves_the_last_outputs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """values.csv is written in a thread beside the cross-year checks: a disk that fills
+    there fails the run with that error, and the last outputs stay whole."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    reports = write_synthetic(src, 12, seed=10)
+    reportkit.ingest([src], out, progress=False, jobs=1)
+    before = {name: (out / name).read_bytes() for name in OUTPUTS}
+    (src / reports[0].file).write_bytes(make_reports(20, seed=99)[0].render())
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(reportkit.corpus.store, "write_wide_csv", full)
+    with pytest.raises(OSError, match="No space left"):
+        reportkit.ingest([src], out, progress=False, jobs=1)
+    assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
+    assert not list(out.rglob("*.tmp"))  # no temporary file left behind
+    monkeypatch.undo()
+    again = reportkit.ingest([src], out, progress=False, jobs=1)
+    assert len(again.reports) == 12
+    assert (out / "values.csv").read_bytes() != before["values.csv"]  # the changed file
+
+
 def _logged(chunk: list[str]) -> list[str]:
     """A chunk's work: its tasks noted in the log file each names (a worker's record)."""
     for task in chunk:
