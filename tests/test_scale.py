@@ -429,8 +429,8 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
 
 def test_a_failure_writing_values_csv_leaves_the_last_outputs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """values.csv is written in a thread beside the cross-year checks: a disk that fills
-    there fails the run with that error, and the last outputs stay whole."""
+    """A disk that fills while values.csv is written (the last output made) fails the run
+    with that error, and the last outputs stay whole."""
     src, out = tmp_path / "src", tmp_path / "out"
     reports = write_synthetic(src, 12, seed=10)
     reportkit.ingest([src], out, progress=False, jobs=1)

@@ -57,7 +57,6 @@ from reportkit.corpus.store import (
     to_frame,
     write_long_csv,
 )
-from reportkit.corpus.wide import REPORT_FIELDS
 from reportkit.corpus.workers import (
     Limits,
 )
@@ -169,8 +168,6 @@ class _Assembler:
 
     def finish(self, before_commit: Any = None) -> Any:
         self.flush()
-        if isinstance(self.sink, CorpusWriter):  # values.csv beside what follows
-            self.sink.start_wide(self.staging.fields(REPORT_FIELDS))
         rows: list[tuple] = []
         for check in self.staging.across_years(Carried):  # after every file's own checks
             rows.append(check_tuple(check))

@@ -22,13 +22,12 @@ import os
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from reportkit.corpus.outdir import stage
 from reportkit.extract import metadata
@@ -201,22 +200,6 @@ class Staging:
         self._sql().executemany("INSERT INTO failed VALUES (?, 1) ON CONFLICT (report_id) "
                                 "DO UPDATE SET n = n + 1", failed)
         failed.clear()
-
-    def fields(self, names: Sequence[str]) -> pa.Table:
-        """The columns ``names`` of ``REPORT_COLUMNS`` (ones the cross-year checks and
-        the split of bodies leave as they are) of every report so far, in file order, as
-        the Arrow types ``reports.parquet`` gives them."""
-        self._flush()
-        picked = [REPORT_COLUMNS.index(name) for name in names]
-        columns: list[list[Any]] = [[] for _ in names]
-        with self._io():
-            rows = self._sql().execute(
-                f"SELECT {', '.join(f'c{i}' for i in picked)} FROM reports ORDER BY seq")
-            while batch := rows.fetchmany(FRAME_ROWS):
-                for column, values in zip(columns, zip(*batch)):
-                    column.extend(values)
-        return pa.table({name: pa.array(column, pa.int64() if name == "year" else pa.string())
-                         for name, column in zip(names, columns)})
 
     def reports(self, rows_per_frame: int | None = FRAME_ROWS) -> Iterator[pd.DataFrame]:
         """The rows of ``reports`` in file order, cross-year failures counted, as frames of

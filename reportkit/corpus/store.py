@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -310,7 +309,6 @@ class CorpusWriter:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self._staged: dict[str, Path] = {}
-        self._wide: _Background | None = None
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
         try:
@@ -344,16 +342,6 @@ class CorpusWriter:
         """Append rows of ``prose`` (schema :data:`PROSE_SCHEMA`)."""
         self._write("prose", data)
 
-    def start_wide(self, fields: pa.Table) -> None:
-        """Every value written: close ``values`` and write the wide ``values.csv`` in a
-        thread of its own (mostly Arrow and numpy, which let go of the interpreter) while
-        the caller goes on to the cross-year checks and ``reports``; ``fields``: the
-        :data:`REPORT_FIELDS` of every report, in order (what they will be in
-        ``reports``). :meth:`commit` waits for it."""
-        self._parquet.pop("values").close()
-        self._staged["values.csv"] = tmp = stage(self.out, "values")
-        self._wide = _Background(write_wide_csv, self._staged["values.parquet"], fields, tmp)
-
     def _close(self) -> None:
         for writer in self._parquet.values():
             writer.close()
@@ -384,12 +372,9 @@ class CorpusWriter:
             finally:
                 if writer is not None:
                     writer.close()
-            if self._wide is not None:
-                self._wide.result()
-            else:
-                self._staged["values.csv"] = tmp = stage(self.out, "values")
-                write_wide_csv(self._staged["values.parquet"],
-                               pq.read_table(parquet, columns=list(REPORT_FIELDS)), tmp)
+            self._staged["values.csv"] = tmp = stage(self.out, "values")
+            write_wide_csv(self._staged["values.parquet"],
+                           pq.read_table(parquet, columns=list(REPORT_FIELDS)), tmp)
         except BaseException:
             self.abort()
             raise
@@ -402,8 +387,6 @@ class CorpusWriter:
     def abort(self) -> None:
         """Drop everything staged; the previous outputs stay as they were."""
         try:
-            if self._wide is not None:
-                self._wide.wait()
             self._close()
         finally:
             for tmp in self._staged.values():
@@ -416,32 +399,6 @@ class CorpusWriter:
     def __exit__(self, exc_type: Any, *_: Any) -> None:
         if exc_type is not None:
             self.abort()
-
-
-class _Background:
-    """``function(*args)`` in a thread; :meth:`result` waits and raises what it raised."""
-
-    def __init__(self, function: Any, *args: Any) -> None:
-        self.error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                function(*args)
-            except BaseException as exc:  # handed to the caller by result()
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, name="reportkit-values-csv", daemon=True)
-        self.thread.start()
-
-    def wait(self) -> None:
-        """Until the thread ends."""
-        self.thread.join()
-
-    def result(self) -> None:
-        """Wait; raise the thread's exception, if it had one."""
-        self.wait()
-        if self.error is not None:
-            raise self.error
 
 
 def write_wide_csv(values_parquet: str | Path, reports: pa.Table, path: str | Path) -> Path:
