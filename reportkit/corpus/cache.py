@@ -81,6 +81,7 @@ _ROW_SOURCES = tuple(f"{name}.parquet" for name in ROW_STREAMS)  # values, check
 #: Rows as (table, offset, count): a slice not yet taken, so neighbours can be merged.
 Piece = tuple[pa.Table, int, int]
 _LOADED_GROUPS = 4
+_ENTRIES_PENDING = 4_096  # entries recorded, then inserted together
 
 
 #: The packages that decide what a file's parse gives (every module in them, new readers
@@ -203,6 +204,7 @@ class ParseCache:
         self._old: sqlite3.Connection | None = None  # the last run's index, read by key
         self._entries = False  # its entries point into the outputs as they are
         self._new: sqlite3.Connection | None = None  # this run's index, being written
+        self._recorded: list[tuple[str, bytes]] = []  # entries not inserted yet
         self._new_path: Path | None = None
         self._sources: list[_RowSource] | None = None
         self._load()
@@ -323,10 +325,19 @@ class ParseCache:
                spans: list[Span]) -> None:
         """A report of the run being written, and where its rows go in the new outputs
         (offset, count in each of :data:`_ROW_SOURCES`)."""
-        entry = dumps_json(Entry(meta, carry, spans).dump())
-        with self._io():
-            self._writing().execute("INSERT INTO entries VALUES (?, ?) ON CONFLICT (key) "
-                                    "DO UPDATE SET entry = excluded.entry", (key, entry))
+        self._recorded.append((key, dumps_json(Entry(meta, carry, spans).dump())))
+        if len(self._recorded) >= _ENTRIES_PENDING:
+            self._insert_entries()
+
+    def _insert_entries(self) -> None:
+        """The entries recorded so far into this run's index, in order (a later one for
+        the same key replaces the earlier)."""
+        if self._recorded:
+            with self._io():
+                self._writing().executemany("INSERT INTO entries VALUES (?, ?) ON CONFLICT "
+                                            "(key) DO UPDATE SET entry = excluded.entry",
+                                            self._recorded)
+            self._recorded = []
 
     def remember(self, rows: list[tuple[str, int, int, int, int, str]]) -> None:
         """The stats of files of the new outputs: (path, size, mtime_ns, ctime_ns, inode,
@@ -340,6 +351,7 @@ class ParseCache:
         recorded, what it read (``fingerprint``) and the outputs as they are now."""
         last_run = {"fingerprint": fingerprint, "outputs": output_stats(self.out)}
         try:
+            self._insert_entries()
             with self._io():
                 db = self._writing()
                 db.executemany("INSERT INTO meta VALUES (?, ?)",
@@ -391,6 +403,7 @@ class ParseCache:
         last run's index."""
         self.close()
         self._close_old()
+        self._recorded = []
         if self._new is not None:
             self._new.close()
             self._new = None

@@ -70,6 +70,7 @@ class Staging:
             os.close(fd)
             self.path = Path(name)
         self.pending: list[tuple[Any, ...]] = []
+        self.carried: list[tuple[Any, ...]] = []  # carry rows not inserted yet
         self.split = False  # split_bodies done
         self.db: sqlite3.Connection | None = None
         try:
@@ -130,6 +131,12 @@ class Staging:
                 self._sql().executemany(f"INSERT INTO reports ({_COLS}) VALUES ({marks})",
                                         self.pending)
             self.pending = []
+        if self.carried:
+            with self._io():
+                self._sql().executemany("INSERT INTO carry (agency, name, year, report_id, "
+                                        "template, figures) VALUES (?, ?, ?, ?, ?, ?)",
+                                        self.carried)
+            self.carried = []
 
     def add_carry(self, report_id: str, agency: Any, year: Any, figures: tuple[float, ...],
                   template: str, name: str = "") -> None:
@@ -139,11 +146,10 @@ class Staging:
         one without either is not checked."""
         if not agency or year is None:
             return
-        with self._io():
-            self._sql().execute("INSERT INTO carry (agency, name, year, report_id, template, "
-                                "figures) VALUES (?, ?, ?, ?, ?, ?)",
-                                (_key(agency), name, year, report_id, template,
-                                 array("d", figures).tobytes()))
+        self.carried.append((_key(agency), name, year, report_id, template,
+                             array("d", figures).tobytes()))
+        if len(self.carried) >= _PENDING_ROWS:
+            self._flush()
 
     # --- after the last file --------------------------------------------------------------------
 
@@ -238,7 +244,7 @@ class Staging:
                 self.db.close()
         finally:
             self.db = None
-            self.pending = []
+            self.pending, self.carried = [], []
             self.path.unlink(missing_ok=True)
 
     def __enter__(self) -> Staging:
