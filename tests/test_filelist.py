@@ -151,3 +151,26 @@ def test_a_killed_runs_list_of_files_is_removed(tmp_path: Path) -> None:
         pass
     assert not any(p.exists() for p in stale)
     assert all((out / name).is_file() for name in OUTPUTS)
+
+
+def test_manifest_rows_are_keyed_by_the_path_each_names_resolved(tmp_path: Path) -> None:
+    """A manifest row names its file however the user wrote it ("sub/x.txt", "./y.txt",
+    "sub/../z.txt", through a linked folder): it applies to the file at that path, keyed
+    as ``Path.resolve()`` keys it."""
+    from reportkit.corpus.manifest import read_manifests
+
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    for rel in ("sub/x.txt", "y.txt", "z.txt"):
+        (src / rel).write_bytes(b"x")
+    (tmp_path / "elsewhere" / "w.txt").write_bytes(b"x")
+    (src / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    names = ["sub/x.txt", "./y.txt", "sub/../z.txt", "linked/w.txt"]
+    (src / "manifest.csv").write_text(
+        "file,agency\n" + "".join(f"{n},机关{i}\n" for i, n in enumerate(names)),
+        encoding="utf-8")
+    found = read_manifests([src / "y.txt"], [src])
+    assert {path: entry["agency"] for path, entry in found.items()} == {
+        (src / n).resolve(): f"机关{i}" for i, n in enumerate(names)}
+    assert (tmp_path / "elsewhere" / "w.txt").resolve() in found

@@ -111,7 +111,10 @@ def _walk(root: Path) -> Iterator[tuple[str, str]]:
 def safe_name(path: str | Path) -> str:
     """A path as text that can be written anywhere: bytes that are not UTF-8 (a name
     from another system) shown as ``\\xNN``."""
-    return os.fsencode(str(path)).decode("utf-8", errors="backslashreplace")
+    text = str(path)
+    if text.isascii():  # nothing to show otherwise (and the common case: no round trip)
+        return text
+    return os.fsencode(text).decode("utf-8", errors="backslashreplace")
 
 
 def _unparsed(path: Path, error: str) -> Report:

@@ -147,9 +147,8 @@ def manifest_rows_text(parents: Iterable[Path], roots: Iterable[Path], warn: War
             continue
         base = str(folder)
         for name, entry in read_manifest(manifest, warn).items():
-            path = os.path.join(base, name) if "/" not in name and name not in (".", "..") \
-                else str(folder / name)
-            yield resolve_text(path, resolved), entry
+            # realpath makes "./", "../", "//" and a trailing "/" what pathlib makes them
+            yield resolve_text(os.path.join(base, name), resolved), entry
 
 
 def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
@@ -168,15 +167,11 @@ def read_manifests(files: Iterable[Path], roots: Iterable[Path] | None = None,
     return overrides
 
 
-def resolve(path: Path, folders: dict[str, str]) -> Path:
-    """``path.resolve()``, resolving each folder once (``folders`` remembers them): for a
-    corpus of thousands of files in a few folders, far fewer system calls."""
-    return Path(resolve_text(str(path), folders))
-
-
 def resolve_text(path: str, folders: dict[str, str]) -> str:
-    """:func:`resolve` of a path as text (``os.path.realpath``), as text: what a folder
-    of 100,000 files costs in pathlib is most of its look-ups."""
+    """``os.path.realpath(path)`` (as ``Path.resolve()``), resolving each folder once
+    (``folders`` remembers them): for a corpus of thousands of files in a few folders, far
+    fewer system calls; on text, as what a folder of 100,000 files costs in pathlib is
+    most of its look-ups."""
     parent, name = os.path.split(path)
     if name in ("", ".", "..") or not parent or os.path.islink(path):
         return os.path.realpath(path)

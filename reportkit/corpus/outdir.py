@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportkit.schema.frames import LONG_VALUES_CSV, OUTPUT_FILES, PROSE_FILE
+from reportkit.schema.frames import LONG_VALUES_CSV, OUTPUT_FILES, PROSE_FILE, ROW_STREAMS
 
 MARKER = ".reportkit-output"
 LOCK = ".reportkit.lock"
@@ -37,7 +37,8 @@ _OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV, PROSE_FILE}
 _OWN_DIRS = frozenset({"cache"})
 #: The temporaries reportkit stages its outputs (and its lists of files) under (:func:`stage`),
 #: and the cache's index.
-_TEMPORARY = re.compile(r"^\.(values|reports|checks|prose|files)\.[A-Za-z0-9_]+\.tmp$")
+_TEMPORARY = re.compile(rf"^\.({'|'.join((*ROW_STREAMS, 'reports', 'files'))})"
+                        r"\.[A-Za-z0-9_]+\.tmp$")
 _CACHE_TEMPORARY = re.compile(r"^\.index\.(json|sqlite)(\.[A-Za-z0-9_]+)?\.tmp$")
 
 

@@ -84,7 +84,7 @@ class _Planner:
     def row(self, name: str) -> tuple[Any, ...]:
         """The row of the plan (:data:`reportkit.corpus.filelist.PLAN_COLUMNS`) of the
         file at ``name``."""
-        shown = name if name.isascii() else safe_name(name)  # the same, for ASCII
+        shown = safe_name(name)
         overrides = self.run.overrides(name)
         okey = override_key(overrides)
         head = (blob(name), None if shown == name else shown)

@@ -26,6 +26,7 @@ from reportkit.schema.frames import (
     CHECKS_SCHEMA,
     META_FIELDS,
     PROSE_SCHEMA,
+    ROW_STREAMS,
     VALUE_COLUMNS,
     VALUES_SCHEMA,
 )
@@ -140,8 +141,7 @@ def default_jobs() -> int:
 def _lost(task: tuple[str, dict[str, Any] | None], why: str) -> ChunkResult:
     """The result of a one-file chunk whose worker died: the file ``failed``, saying so."""
     report = files._unparsed(Path(task[0]), why)
-    empty = [columns_batch([[] for _ in schema], schema)
-             for schema in (VALUES_SCHEMA, CHECKS_SCHEMA, PROSE_SCHEMA)]
+    empty = [columns_batch([[] for _ in schema], schema) for schema in ROW_STREAMS.values()]
     return ([(meta_of(report), None, 0, 0, 0)], *empty)
 
 

@@ -459,14 +459,10 @@ class StoredProse:
 
     def texts(self, start: int, stop: int) -> list[str | None]:
         """The prose of ``report_ids[start:stop]`` (None for a report it holds none of)."""
-        out: list[str | None] = []
-        for pos in self.at[start:stop]:
-            if pos < 0:
-                out.append(None)
-                continue
-            group = int(np.searchsorted(self.starts, pos, side="right")) - 1
-            out.append(self._group(group)[pos - self.starts[group]])
-        return out
+        positions = self.at[start:stop]
+        groups = np.searchsorted(self.starts, positions, side="right") - 1
+        return [None if pos < 0 else self._group(group)[pos - self.starts[group]]
+                for pos, group in zip(positions.tolist(), groups.tolist())]
 
 
 def read_prose(directory: str | Path, report_ids: Sequence[str]) -> StoredProse | None:

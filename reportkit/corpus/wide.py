@@ -112,7 +112,7 @@ class WidePivot:
             matrix = np.full((stop - start, n_cells), np.nan)
             matrix[pos[a:b] - start, idx[a:b]] = val[a:b]
             flat = (pos[a:b] - start) * n_cells + idx[a:b]
-            counts = np.bincount(flat, minlength=0)
+            counts = np.bincount(flat)
             if len(flat) and counts.max() > 1:  # a cell given twice: which is right is unknown
                 twice = np.flatnonzero(counts > 1)
                 matrix.flat[twice] = np.nan
@@ -200,20 +200,23 @@ def _cell_indices(tables: pa.Array, rows: pa.Array, columns: pa.Array,
     (t, t_names), (r, r_names), (c, c_names) = parts
     n_t, n_r, n_c = len(t_names), len(r_names), len(c_names)
     if n_t * n_r * n_c > max(len(t), 1):  # not few: the key of each value
-        key = pc.binary_join_element_wise(
-            *(pc.cast(x, pa.large_string()) for x in (tables, rows, columns)),
-            pa.scalar(".", pa.large_string()))
-        return pc.index_in(key, value_set=keys).fill_null(-1).to_numpy().astype(np.int64)
+        return _key_indices(tables, rows, columns, keys)
     grid = np.arange(n_t * n_r * n_c)
-    key = pc.binary_join_element_wise(
-        pc.take(pc.cast(t_names, pa.large_string()), pa.array(grid // (n_r * n_c))),
-        pc.take(pc.cast(r_names, pa.large_string()), pa.array(grid // n_c % n_r)),
-        pc.take(pc.cast(c_names, pa.large_string()), pa.array(grid % n_c)),
-        pa.scalar(".", pa.large_string()))
-    lookup = pc.index_in(key, value_set=keys).fill_null(-1).to_numpy().astype(np.int64)
+    lookup = _key_indices(pc.take(t_names, pa.array(grid // (n_r * n_c))),
+                          pc.take(r_names, pa.array(grid // n_c % n_r)),
+                          pc.take(c_names, pa.array(grid % n_c)), keys)
     cells = lookup[(np.maximum(t, 0) * n_r + np.maximum(r, 0)) * n_c + np.maximum(c, 0)]
     cells[(t < 0) | (r < 0) | (c < 0)] = -1
     return cells
+
+
+def _key_indices(tables: pa.Array, rows: pa.Array, columns: pa.Array,
+                 keys: pa.Array) -> np.ndarray:
+    """Each "table.row.column" key's index in ``keys`` (int64), -1 for one not there."""
+    key = pc.binary_join_element_wise(
+        *(pc.cast(x, pa.large_string()) for x in (tables, rows, columns)),
+        pa.scalar(".", pa.large_string()))
+    return pc.index_in(key, value_set=keys).fill_null(-1).to_numpy().astype(np.int64)
 
 
 __all__ = ["REPORT_FIELDS", "WideBlock", "WidePivot", "cell_key", "cell_templates",
