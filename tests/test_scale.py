@@ -427,28 +427,54 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
     assert not list(out.rglob("*.tmp"))  # no temporary file left behind
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a full disk)")
 def test_a_failure_writing_values_csv_leaves_the_last_outputs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A disk that fills while values.csv is written (the last output made) fails the run
-    with that error, and the last outputs stay whole."""
+    """A disk that fills while values.csv is written (the last output made, in a process
+    of its own) fails the run with that error, and the last outputs stay whole."""
     src, out = tmp_path / "src", tmp_path / "out"
     reports = write_synthetic(src, 12, seed=10)
     reportkit.ingest([src], out, progress=False, jobs=1)
     before = {name: (out / name).read_bytes() for name in OUTPUTS}
     (src / reports[0].file).write_bytes(make_reports(20, seed=99)[0].render())
+    real_stage = reportkit.corpus.store.stage
+    staged: list[str] = []
 
-    def full(*args: object) -> None:
-        raise OSError(28, "No space left on device")
+    def full_disk(folder: Path, name: str) -> Path:
+        """values.csv's temporary (the second one staged as "values") on a full disk."""
+        tmp = real_stage(folder, name)
+        staged.append(name)
+        if name == "values" and staged.count("values") == 2:
+            tmp.unlink()
+            tmp.symlink_to("/dev/full")  # every write to it: ENOSPC
+        return tmp
 
-    monkeypatch.setattr(reportkit.corpus.store, "write_wide_csv", full)
+    monkeypatch.setattr(reportkit.corpus.store, "stage", full_disk)
     with pytest.raises(OSError, match="No space left"):
         reportkit.ingest([src], out, progress=False, jobs=1)
+    assert staged.count("values") == 2  # the failure was values.csv's
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
-    assert not list(out.rglob("*.tmp"))  # no temporary file left behind
+    assert not [p for p in out.rglob("*.tmp") if p.is_symlink() or p.exists()]
     monkeypatch.undo()
     again = reportkit.ingest([src], out, progress=False, jobs=1)
     assert len(again.reports) == 12
     assert (out / "values.csv").read_bytes() != before["values.csv"]  # the changed file
+
+
+def test_a_background_process_gives_its_result_its_error_or_its_death() -> None:
+    """What runs beside an ingest (values.csv) reports back: the result, the exception it
+    raised, or, for a process that died without a word, an OSError with its exit code."""
+    from reportkit.corpus.workers import Background
+
+    assert Background(int, "7").wait() == 7
+    with pytest.raises(ValueError, match="invalid literal"):
+        Background(int, "seven").wait()
+    with pytest.raises(OSError, match="exit code 3"):
+        Background(os._exit, 3).wait()
+    slow = Background(time.sleep, 60)
+    began = time.monotonic()
+    slow.stop()  # ended, not waited for
+    assert time.monotonic() - began < 30
 
 
 def _logged(chunk: list[str]) -> list[str]:

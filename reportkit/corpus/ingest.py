@@ -57,9 +57,8 @@ from reportkit.corpus.store import (
     to_frame,
     write_long_csv,
 )
-from reportkit.corpus.workers import (
-    Limits,
-)
+from reportkit.corpus.wide import REPORT_FIELDS
+from reportkit.corpus.workers import Limits
 from reportkit.schema.frames import (
     CHECKS_SCHEMA,
     REPORT_COLUMNS,
@@ -103,6 +102,9 @@ class _MemorySink:
         frames = list(reports)
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         return Corpus(to_frame(values), frame, to_frame(checks))
+
+    def end_values(self, reports: pa.Table) -> None:
+        """No more values (no values.csv is written here)."""
 
     def abort(self) -> None:
         self.values, self.checks = [], []
@@ -168,6 +170,7 @@ class _Assembler:
 
     def finish(self, before_commit: Any = None) -> Any:
         self.flush()
+        self.sink.end_values(self.staging.report_fields(REPORT_FIELDS))  # values.csv begins
         rows: list[tuple] = []
         for check in self.staging.across_years(Carried):  # after every file's own checks
             rows.append(check_tuple(check))

@@ -22,12 +22,13 @@ import os
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from reportkit.corpus.outdir import stage
 from reportkit.extract import metadata
@@ -206,6 +207,20 @@ class Staging:
         self._sql().executemany("INSERT INTO failed VALUES (?, 1) ON CONFLICT (report_id) "
                                 "DO UPDATE SET n = n + 1", failed)
         failed.clear()
+
+    def report_fields(self, names: Sequence[str]) -> pa.Table:
+        """The columns ``names`` of every row of ``reports``, in file order, typed as
+        ``reports.parquet`` holds them: ``year`` whole numbers, the rest text. Only
+        columns the cross-year checks leave as they are (not ``n_checks_failed`` or
+        ``agency_id``)."""
+        assert not {"n_checks_failed", "agency_id"} & set(names), names
+        self._flush()
+        columns = ", ".join(f"c{REPORT_COLUMNS.index(name)}" for name in names)
+        with self._io():
+            rows = self._sql().execute(f"SELECT {columns} FROM reports ORDER BY seq").fetchall()
+        return pa.table([pa.array([row[i] for row in rows],
+                                  pa.int64() if name == "year" else pa.string())
+                         for i, name in enumerate(names)], names=list(names))
 
     def reports(self, rows_per_frame: int | None = FRAME_ROWS) -> Iterator[pd.DataFrame]:
         """The rows of ``reports`` in file order, cross-year failures counted, as frames of

@@ -4,10 +4,11 @@
 groups through :class:`pyarrow.parquet.ParquetWriter`, CSV lines formatted in Arrow exactly
 as ``pandas.DataFrame.to_csv`` formats them, so a corpus of any size is never held in memory
 whole; ``values.csv`` is the values wide (one row per report,
-:mod:`reportkit.corpus.wide`), written at commit from the Parquet just written, and the long
-CSV only on request (:func:`write_long_csv`). Every file goes to a temporary name first; all
-six are staged before any is renamed, so an interrupted run leaves the previous outputs as
-they were and no half file.
+:mod:`reportkit.corpus.wide`), written from the Parquet once the last value is in (in a
+process of its own, while the ingest finishes the rest), and the long CSV only on request
+(:func:`write_long_csv`). Every file goes to a temporary name first; all six are staged
+before any is renamed, so an interrupted run leaves the previous outputs as they were and
+no half file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pyarrow.parquet as pq
 from reportkit.corpus import lazy
 from reportkit.corpus.outdir import atomic_write, publish, stage
 from reportkit.corpus.wide import REPORT_FIELDS, WidePivot, wide_columns
+from reportkit.corpus.workers import Background
 from reportkit.schema.frames import (
     CHECK_COLUMNS,
     FRAMES,
@@ -311,6 +313,7 @@ class CorpusWriter:
         self._staged: dict[str, Path] = {}
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
+        self._wide: Background | None = None  # writing values.csv
         try:
             for name, schema in ROW_STREAMS.items():
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
@@ -342,6 +345,19 @@ class CorpusWriter:
         """Append rows of ``prose`` (schema :data:`PROSE_SCHEMA`)."""
         self._write("prose", data)
 
+    def end_values(self, reports: pa.Table) -> None:
+        """No more values: close ``values.parquet`` and start writing ``values.csv`` from
+        it, a row for each report of ``reports`` (its :data:`REPORT_FIELDS`, in order), in
+        another process while the caller goes on (:meth:`commit` waits for it)."""
+        if self._wide is not None:
+            raise RuntimeError("values.csv is being written already")
+        writer = self._parquet.pop("values", None)
+        if writer is not None:
+            writer.close()
+        self._staged["values.csv"] = tmp = stage(self.out, "values")
+        self._wide = Background(write_wide_csv, str(self._staged["values.parquet"]),
+                                reports.select(list(REPORT_FIELDS)), str(tmp))
+
     def _close(self) -> None:
         for writer in self._parquet.values():
             writer.close()
@@ -372,9 +388,11 @@ class CorpusWriter:
             finally:
                 if writer is not None:
                     writer.close()
-            self._staged["values.csv"] = tmp = stage(self.out, "values")
-            write_wide_csv(self._staged["values.parquet"],
-                           pq.read_table(parquet, columns=list(REPORT_FIELDS)), tmp)
+            if self._wide is None:  # not started by end_values: from reports as written
+                self.end_values(pq.read_table(parquet, columns=list(REPORT_FIELDS)))
+            assert self._wide is not None
+            self._wide.wait()
+            self._wide = None
         except BaseException:
             self.abort()
             raise
@@ -387,6 +405,9 @@ class CorpusWriter:
     def abort(self) -> None:
         """Drop everything staged; the previous outputs stay as they were."""
         try:
+            if self._wide is not None:
+                self._wide.stop()
+                self._wide = None
             self._close()
         finally:
             for tmp in self._staged.values():

@@ -11,6 +11,9 @@ and a pool that survives a worker's death.
   (``BrokenProcessPool``): the pool is replaced, the files of the lost chunk are retried
   one by one, and a file that kills its worker again is ``failed`` with a sentence. The
   run always ends, with a row for every file.
+
+:class:`Background` runs one function in a process of its own beside the caller (an
+ingest writes ``values.csv`` there while it finishes the rest).
 """
 
 from __future__ import annotations
@@ -125,6 +128,61 @@ def _context(first: bool) -> Any:
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork" if first else "forkserver")
     return multiprocessing.get_context("spawn")
+
+
+class Background:
+    """``function(*args)`` in a process of its own (a fresh interpreter: no thread of the
+    caller's is forked with it, and it is the caller's child, its CPU time counted in
+    the caller's), while the caller goes on.
+    :meth:`wait` gives its result or raises the exception it raised; :meth:`stop` ends
+    it. ``function`` and ``args`` must pickle (a module's function, plain data)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._results, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run_to_pipe, args=(sender, function, args),
+                                        daemon=True)
+        try:
+            self._process.start()
+        finally:
+            sender.close()  # the child's end: EOF here once the child is gone
+
+    def wait(self) -> Any:
+        """The function's result, once it returns; raises what it raised, or an
+        ``OSError`` naming the exit code if the process died without a word."""
+        try:
+            done, value = self._results.recv()
+        except EOFError:
+            self._process.join()
+            raise OSError(f"the process writing in the background died (exit code "
+                          f"{self._process.exitcode}; killed, or out of memory)") from None
+        finally:
+            self._results.close()
+        self._process.join()
+        if done:
+            return value
+        raise value
+
+    def stop(self) -> None:
+        """End the process (if still running) and wait for it."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._results.close()
+
+
+def _run_to_pipe(sender: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        outcome = (True, function(*args))
+    except BaseException as exc:  # handed to the caller, which raises it
+        outcome = (False, exc)
+    try:
+        sender.send(outcome)
+    except Exception as exc:  # the result or the exception does not pickle
+        sender.send((False, OSError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        sender.close()
 
 
 Task = Any
