@@ -428,10 +428,12 @@ def test_an_interrupted_run_leaves_the_last_outputs(tmp_path: Path,
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a full disk)")
+@pytest.mark.parametrize("background", [True, False], ids=["own process", "in the run"])
 def test_a_failure_writing_values_csv_leaves_the_last_outputs(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A disk that fills while values.csv is written (the last output made, in a process
-    of its own) fails the run with that error, and the last outputs stay whole."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, background: bool) -> None:
+    """A disk that fills while values.csv is written (the last output made; a large
+    corpus's in a process of its own) fails the run with that error, and the last
+    outputs stay whole."""
     src, out = tmp_path / "src", tmp_path / "out"
     reports = write_synthetic(src, 12, seed=10)
     reportkit.ingest([src], out, progress=False, jobs=1)
@@ -450,8 +452,19 @@ def test_a_failure_writing_values_csv_leaves_the_last_outputs(
         return tmp
 
     monkeypatch.setattr(reportkit.corpus.store, "stage", full_disk)
+    if background:
+        monkeypatch.setattr(reportkit.corpus.store.CorpusWriter, "background_values", 0)
+    started: list[object] = []
+
+    class Seen(reportkit.corpus.store.Background):
+        def __init__(self, *args: object) -> None:
+            started.append(args[0])
+            super().__init__(*args)
+
+    monkeypatch.setattr(reportkit.corpus.store, "Background", Seen)
     with pytest.raises(OSError, match="No space left"):
         reportkit.ingest([src], out, progress=False, jobs=1)
+    assert bool(started) == background
     assert staged.count("values") == 2  # the failure was values.csv's
     assert {name: (out / name).read_bytes() for name in OUTPUTS} == before
     assert not [p for p in out.rglob("*.tmp") if p.is_symlink() or p.exists()]

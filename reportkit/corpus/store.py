@@ -306,6 +306,9 @@ class CorpusWriter:
 
     #: the rows of ``reports`` it takes per frame (and writes per Parquet row group)
     frame_rows: int | None = 16_384
+    #: values.csv is written in a process of its own from this many values on (about
+    #: 5,000 reports; a smaller pivot takes less time than starting an interpreter)
+    background_values: int = 1_000_000
 
     def __init__(self, out_dir: str | Path) -> None:
         self.out = Path(out_dir)
@@ -314,6 +317,7 @@ class CorpusWriter:
         self._parquet: dict[str, pq.ParquetWriter] = {}
         self._csv: dict[str, IO[bytes]] = {}
         self._wide: Background | None = None  # writing values.csv
+        self._n_values = 0
         try:
             for name, schema in ROW_STREAMS.items():
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
@@ -330,6 +334,8 @@ class CorpusWriter:
             return
         table = data if isinstance(data, pa.Table) else pa.Table.from_batches([data])
         self._parquet[name].write_table(table)
+        if name == "values":
+            self._n_values += table.num_rows
         if name in self._csv:  # values.csv is wide: written at commit, from the Parquet
             self._csv[name].write(csv_lines(table))
 
@@ -346,17 +352,22 @@ class CorpusWriter:
         self._write("prose", data)
 
     def end_values(self, reports: pa.Table) -> None:
-        """No more values: close ``values.parquet`` and start writing ``values.csv`` from
-        it, a row for each report of ``reports`` (its :data:`REPORT_FIELDS`, in order), in
-        another process while the caller goes on (:meth:`commit` waits for it)."""
-        if self._wide is not None:
-            raise RuntimeError("values.csv is being written already")
+        """No more values: close ``values.parquet`` and write ``values.csv`` from it, a
+        row for each report of ``reports`` (its :data:`REPORT_FIELDS`, in order): from
+        :attr:`background_values` values on in another process while the caller goes on
+        (:meth:`commit` waits for it), else here and now."""
+        if "values.csv" in self._staged:
+            raise RuntimeError("values.csv is written already")
         writer = self._parquet.pop("values", None)
         if writer is not None:
             writer.close()
         self._staged["values.csv"] = tmp = stage(self.out, "values")
-        self._wide = Background(write_wide_csv, str(self._staged["values.parquet"]),
-                                reports.select(list(REPORT_FIELDS)), str(tmp))
+        args = (str(self._staged["values.parquet"]), reports.select(list(REPORT_FIELDS)),
+                str(tmp))
+        if self._n_values >= self.background_values:
+            self._wide = Background(write_wide_csv, *args)
+        else:
+            write_wide_csv(*args)
 
     def _close(self) -> None:
         for writer in self._parquet.values():
@@ -388,11 +399,11 @@ class CorpusWriter:
             finally:
                 if writer is not None:
                     writer.close()
-            if self._wide is None:  # not started by end_values: from reports as written
+            if "values.csv" not in self._staged:  # no end_values: from reports as written
                 self.end_values(pq.read_table(parquet, columns=list(REPORT_FIELDS)))
-            assert self._wide is not None
-            self._wide.wait()
-            self._wide = None
+            if self._wide is not None:
+                self._wide.wait()
+                self._wide = None
         except BaseException:
             self.abort()
             raise

@@ -22,7 +22,9 @@ import faulthandler
 import math
 import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
 import sys
 import time
 from collections import deque
@@ -131,58 +133,79 @@ def _context(first: bool) -> Any:
 
 
 class Background:
-    """``function(*args)`` in a process of its own (a fresh interpreter: no thread of the
-    caller's is forked with it, and it is the caller's child, its CPU time counted in
-    the caller's), while the caller goes on.
-    :meth:`wait` gives its result or raises the exception it raised; :meth:`stop` ends
-    it. ``function`` and ``args`` must pickle (a module's function, plain data)."""
+    """``function(*args)`` in a process of its own while the caller goes on: a fresh
+    interpreter (``sys.executable``) that is handed the caller's ``sys.path``, the
+    function and its arguments (pickled, on its standard input) and hands back the
+    outcome (on its standard output). Unlike :mod:`multiprocessing`'s spawn, it never
+    runs the caller's main script again (a script without an ``if __name__ ==
+    "__main__"`` guard is safe), and no thread of the caller's is forked with it; its CPU
+    time counts in the caller's. :meth:`wait` gives the result or raises the exception
+    it raised; :meth:`stop` ends it. ``function`` and ``args`` must pickle (a module's
+    function, plain data)."""
 
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._results, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run_to_pipe, args=(sender, function, args),
-                                        daemon=True)
+        self._process = subprocess.Popen([sys.executable, "-c", _SERVE], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE)
+        assert self._process.stdin is not None
         try:
-            self._process.start()
-        finally:
-            sender.close()  # the child's end: EOF here once the child is gone
+            with self._process.stdin as stdin:
+                pickle.dump(sys.path, stdin)
+                pickle.dump((function, args), stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:
+            pass  # the process ended already: wait() says how
+        except BaseException:
+            self.stop()
+            raise
 
     def wait(self) -> Any:
         """The function's result, once it returns; raises what it raised, or an
         ``OSError`` naming the exit code if the process died without a word."""
-        try:
-            done, value = self._results.recv()
-        except EOFError:
-            self._process.join()
-            raise OSError(f"the process writing in the background died (exit code "
-                          f"{self._process.exitcode}; killed, or out of memory)") from None
-        finally:
-            self._results.close()
-        self._process.join()
+        assert self._process.stdout is not None
+        with self._process.stdout as stdout:
+            try:
+                done, value = pickle.load(stdout)
+            except (EOFError, pickle.UnpicklingError):
+                code = self._process.wait()
+                raise OSError(f"the process writing in the background died (exit code "
+                              f"{code}; killed, or out of memory)") from None
+        self._process.wait()
         if done:
             return value
         raise value
 
     def stop(self) -> None:
         """End the process (if still running) and wait for it."""
-        if self._process.is_alive():
+        if self._process.poll() is None:
             self._process.terminate()
-        self._process.join()
-        self._results.close()
+        self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
 
-def _run_to_pipe(sender: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+#: What the process of a :class:`Background` runs.
+_SERVE = ("import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); "
+          "from reportkit.corpus.workers import serve_background; serve_background()")
+
+
+def serve_background() -> None:
+    """The process of a :class:`Background`: read the function and its arguments from
+    standard input, run it, write ``(True, result)`` or ``(False, exception)`` to
+    standard output."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # what the function prints is not mistaken for the outcome
     try:
+        function, args = pickle.load(sys.stdin.buffer)
         outcome = (True, function(*args))
     except BaseException as exc:  # handed to the caller, which raises it
         outcome = (False, exc)
     try:
-        sender.send(outcome)
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # the result or the exception does not pickle
-        sender.send((False, OSError(f"{type(exc).__name__}: {exc}")))
-    finally:
-        sender.close()
+        data = pickle.dumps((False, OSError(f"{type(outcome[1]).__name__}: {outcome[1]} "
+                                            f"({type(exc).__name__}: {exc})")))
+    out.write(data)
+    out.flush()
 
 
 Task = Any
