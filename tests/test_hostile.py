@@ -242,6 +242,27 @@ def test_a_file_stuck_past_its_deadline_ends_its_worker_and_the_run_goes_on() ->
     assert results[1][0] == -2 and "died" in results[1][1]
 
 
+def test_a_script_without_a_main_guard_is_not_run_again_by_a_replacement_worker(
+        tmp_path: Path) -> None:
+    """multiprocessing hands a new worker the main script to run again: a script with no
+    ``if __name__ == "__main__"`` guard whose worker died started its work anew in the
+    replacement, and the run never ended. The replacements are started without it."""
+    script, here = tmp_path / "unguarded.py", Path(__file__).resolve().parent
+    script.write_text(
+        "import sys\n"
+        f"sys.path[:0] = {[str(here), str(here.parent / 'benchmarks')]!r}\n"
+        "print('the script runs', flush=True)\n"
+        "from reportkit.corpus import workers\n"
+        "from test_hostile import _sleeper\n"
+        "results = workers.robust_map(_sleeper, [[1], [2, 3], [4]], 2,\n"
+        "                             workers.Limits(seconds=0.3), lambda t, why: [-t])\n"
+        "print(list(results), flush=True)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=240, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["the script runs", "[[1], [-2], [3], [4]]"]
+
+
 def _inflating_pdf(inflated_mb: int) -> bytes:
     """A small PDF whose one content stream inflates to ``inflated_mb`` MB of zeros."""
     z = zlib.compressobj(9)

@@ -21,16 +21,19 @@ from __future__ import annotations
 import faulthandler
 import math
 import multiprocessing
+import multiprocessing.context
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import time
+import types
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,8 +131,49 @@ def _context(first: bool) -> Any:
     # the first pool forks (the parent has imported everything, and no thread of ours runs
     # yet); a replacement starts from a fork server, as threads may run by then
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork" if first else "forkserver")
-    return multiprocessing.get_context("spawn")
+        return multiprocessing.get_context("fork") if first else _NoMainForkServerContext()
+    return _NoMainSpawnContext()
+
+
+@contextmanager
+def _main_left_out() -> Iterator[None]:
+    """While a process starts: :mod:`multiprocessing`'s spawn and fork server hand a new
+    process the caller's main script, which it runs again (as ``__mp_main__``), so a
+    script without an ``if __name__ == "__main__"`` guard would start its ingest again in
+    every replacement worker, each waiting on the first's output folder: a run that never
+    ends. Our workers run only reportkit's functions and need none of it: the main module
+    is a bare one while the process's start is prepared."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is None:
+            del sys.modules["__main__"]
+        else:
+            sys.modules["__main__"] = main
+
+
+class _NoMainForkServerProcess(multiprocessing.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        with _main_left_out():
+            return multiprocessing.context.ForkServerProcess._Popen(process_obj)
+
+
+class _NoMainSpawnProcess(multiprocessing.context.SpawnProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        with _main_left_out():
+            return multiprocessing.context.SpawnProcess._Popen(process_obj)
+
+
+class _NoMainForkServerContext(multiprocessing.context.ForkServerContext):
+    Process = _NoMainForkServerProcess
+
+
+class _NoMainSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _NoMainSpawnProcess
 
 
 class Background:
