@@ -74,6 +74,12 @@ class Carried(Mapping):
     def __getitem__(self, key: tuple[str, str, str]) -> float:
         return self.figures[_CARRY_INDEX[key]]
 
+    def get(self, key: tuple[str, str, str], default: Any = None) -> Any:
+        """The figure of ``key``, else ``default`` (as Mapping.get, without its
+        exception for every key not carried)."""
+        i = _CARRY_INDEX.get(key)
+        return default if i is None else self.figures[i]
+
     def __iter__(self) -> Iterator[tuple[str, str, str]]:
         return iter(_CARRY_INDEX)
 

@@ -388,14 +388,13 @@ class CorpusWriter:
             writer = None
             try:
                 with tmp.open("wb") as fh:
-                    fh.write("\ufeff".encode())  # as to_csv(encoding="utf-8-sig") writes
-                    for i, frame in enumerate(frames):  # as reports.to_parquet / to_csv do
+                    for frame in frames:  # as reports.to_parquet / to_csv do
                         table = pa.Table.from_pandas(frame, preserve_index=False)
                         if writer is None:
                             writer = pq.ParquetWriter(parquet, table.schema)
+                            fh.write(_csv_header(table.column_names))
                         writer.write_table(table)
-                        fh.write(excel_safe_frame(frame).to_csv(
-                            index=False, header=i == 0).encode("utf-8"))
+                        fh.write(csv_lines(table))
             finally:
                 if writer is not None:
                     writer.close()

@@ -228,18 +228,19 @@ class Background:
 
 #: What the process of a :class:`Background` runs.
 _SERVE = ("import pickle, sys; sys.path[:0] = pickle.load(sys.stdin.buffer); "
-          "from reportkit.corpus.workers import serve_background; serve_background()")
+          "data = sys.stdin.buffer.read(); "  # at once: the caller is not kept waiting
+          "from reportkit.corpus.workers import serve_background; serve_background(data)")
 
 
-def serve_background() -> None:
-    """The process of a :class:`Background`: read the function and its arguments from
-    standard input, run it, write ``(True, result)`` or ``(False, exception)`` to
-    standard output."""
+def serve_background(data: bytes) -> None:
+    """The process of a :class:`Background`: run the function and its arguments pickled
+    in ``data`` (its standard input), write ``(True, result)`` or ``(False, exception)``
+    to standard output."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # what the function prints is not mistaken for the outcome
     try:
-        function, args = pickle.load(sys.stdin.buffer)
+        function, args = pickle.loads(data)
         outcome = (True, function(*args))
     except BaseException as exc:  # handed to the caller, which raises it
         outcome = (False, exc)

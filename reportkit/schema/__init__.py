@@ -12,7 +12,7 @@ label has been normalised (see :mod:`reportkit.extract.matching`). A phrase writ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 TEMPLATES: tuple[str, ...] = ("2019", "2021")
@@ -385,7 +385,7 @@ class Template:
     columns: dict[str, tuple[str, ...]]
     identities: tuple[Identity, ...]
 
-    @property
+    @cached_property
     def in_force(self) -> bool:
         """True when the form prints in-force counts (part 二's 现行有效件数) for the
         :data:`IN_FORCE_ROWS`, so the year-to-year in-force check applies."""
