@@ -299,6 +299,16 @@ def _csv_header(columns: list[str]) -> bytes:
 # --- writing ----------------------------------------------------------------------------------
 
 
+def _statistics(schema: pa.Schema) -> list[str]:
+    """The columns whose row groups get min/max statistics: ``report_id`` (the rows come
+    in report order, so a look-up of some reports skips the other row groups) and the
+    numbers. Every row group holds every table, row, label and status, so their
+    statistics would skip nothing, and the text's cost the most to work out."""
+    return [f.name for f in schema
+            if f.name == "report_id" or not (pa.types.is_string(f.type)
+                                              or pa.types.is_large_string(f.type))]
+
+
 class CorpusWriter:
     """Streams a corpus into ``out_dir``: ``write_values``/``write_checks`` any number of
     times, then ``commit(reports)``; or ``abort()``. Usable as a context manager (an
@@ -321,7 +331,8 @@ class CorpusWriter:
         try:
             for name, schema in ROW_STREAMS.items():
                 self._staged[f"{name}.parquet"] = tmp = stage(self.out, name)
-                self._parquet[name] = pq.ParquetWriter(tmp, schema)
+                self._parquet[name] = pq.ParquetWriter(tmp, schema,
+                                                       write_statistics=_statistics(schema))
             self._staged["checks.csv"] = tmp = stage(self.out, "checks")
             self._csv["checks"] = fh = tmp.open("wb")
             fh.write(_csv_header(CHECK_COLUMNS))
