@@ -216,11 +216,16 @@ class Staging:
         assert not {"n_checks_failed", "agency_id"} & set(names), names
         self._flush()
         columns = ", ".join(f"c{REPORT_COLUMNS.index(name)}" for name in names)
+        schema = pa.schema([(name, pa.int64() if name == "year" else pa.string())
+                            for name in names])
+        batches = []  # Arrow a few thousand rows at a time: no Python row of every report
         with self._io():
-            rows = self._sql().execute(f"SELECT {columns} FROM reports ORDER BY seq").fetchall()
-        return pa.table([pa.array([row[i] for row in rows],
-                                  pa.int64() if name == "year" else pa.string())
-                         for i, name in enumerate(names)], names=list(names))
+            rows = self._sql().execute(f"SELECT {columns} FROM reports ORDER BY seq")
+            while chunk := rows.fetchmany(FRAME_ROWS):
+                batches.append(pa.record_batch([pa.array(list(column), field.type) for
+                                                column, field in zip(zip(*chunk), schema)],
+                                               schema=schema))
+        return pa.Table.from_batches(batches, schema)
 
     def reports(self, rows_per_frame: int | None = FRAME_ROWS) -> Iterator[pd.DataFrame]:
         """The rows of ``reports`` in file order, cross-year failures counted, as frames of
