@@ -126,18 +126,17 @@ class Staging:
             self._flush()
 
     def _flush(self) -> None:
-        if self.pending:
-            marks = ", ".join("?" * len(REPORT_COLUMNS))
+        marks = ", ".join("?" * len(REPORT_COLUMNS))
+        self._insert(f"INSERT INTO reports ({_COLS}) VALUES ({marks})", self.pending)
+        self._insert("INSERT INTO carry (agency, name, year, report_id, template, figures) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", self.carried)
+
+    def _insert(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """``rows`` inserted by ``sql``, then forgotten (the list emptied)."""
+        if rows:
             with self._io():
-                self._sql().executemany(f"INSERT INTO reports ({_COLS}) VALUES ({marks})",
-                                        self.pending)
-            self.pending = []
-        if self.carried:
-            with self._io():
-                self._sql().executemany("INSERT INTO carry (agency, name, year, report_id, "
-                                        "template, figures) VALUES (?, ?, ?, ?, ?, ?)",
-                                        self.carried)
-            self.carried = []
+                self._sql().executemany(sql, rows)
+            rows.clear()
 
     def add_carry(self, report_id: str, agency: Any, year: Any, figures: tuple[float, ...],
                   template: str, name: str = "") -> None:

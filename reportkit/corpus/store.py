@@ -300,8 +300,8 @@ def _csv_header(columns: list[str]) -> bytes:
 
 
 def _statistics(schema: pa.Schema) -> list[str]:
-    """The columns whose row groups get min/max statistics: ``report_id`` (the rows come
-    in report order, so a look-up of some reports skips the other row groups) and the
+    """The columns whose row groups get min/max statistics: ``report_id`` (each report's
+    rows lie together, so a look-up of some reports can skip row groups) and the
     numbers. Every row group holds every table, row, label and status, so their
     statistics would skip nothing, and the text's cost the most to work out."""
     return [f.name for f in schema
@@ -347,7 +347,7 @@ class CorpusWriter:
         self._parquet[name].write_table(table)
         if name == "values":
             self._n_values += table.num_rows
-        if name in self._csv:  # values.csv is wide: written at commit, from the Parquet
+        if name in self._csv:  # values.csv is wide: made from the Parquet (end_values)
             self._csv[name].write(csv_lines(table))
 
     def write_values(self, data: pa.Table | pa.RecordBatch) -> None:
