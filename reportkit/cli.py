@@ -157,8 +157,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="parse every file again (and keep no cache in OUT/cache)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
     ing.add_argument("--long-csv", action="store_true",
-                     help="also values_long.csv: one row per report and cell (values.csv "
-                     "has one row per report)")
+                     help="also values_long.csv, one row per report and cell (values.csv "
+                     "has one row per report), and checks_long.csv, every check (checks.csv "
+                     "holds those that did not pass)")
     exp = _sub(sub, "export", "the processed data as an Excel workbook (.xlsx)",
                "Write the processed corpus (what `reportkit ingest` wrote) as one Excel\n"
                "workbook. Sheets: 'values', one row per report and one column per cell of\n"
@@ -172,7 +173,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--processed", metavar="DIR", default=PROCESSED_DIR,
                      help=f"processed folder (default {PROCESSED_DIR})")
     exp.add_argument("--long-csv", action="store_true",
-                     help="also DIR/values_long.csv: one row per report and cell")
+                     help="also DIR/values_long.csv (one row per report and cell) and "
+                     "DIR/checks_long.csv (every check)")
     run = _sub(sub, "run", "ingest, run every notebook, write charts and the briefing",
                "The whole job: ingest the raw reports (default data/raw) into data/processed, "
                "check the selection, execute every notebook (papermill) into "
@@ -256,17 +258,18 @@ def _ingest(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(corpus), file=sys.stderr)
         print(f"wrote {safe_name(args.out)}/values.parquet, reports.parquet, checks.parquet "
-              "(+ .csv; values.csv: one row per report"
-              + (", values_long.csv: one row per cell)" if args.long_csv else ")"),
+              "(+ .csv; values.csv: one row per report; checks.csv: the checks not passed"
+              + ("; values_long.csv, checks_long.csv: every cell, every check)"
+                 if args.long_csv else ")"),
               file=sys.stderr)
     return 1 if (corpus.reports["status"] == "failed").any() else 0
 
 
 def _export(args: argparse.Namespace) -> int:
-    """``reportkit export``: the workbook and/or the long CSV. Exit 0 when written, 2 when
+    """``reportkit export``: the workbook and/or the long CSVs. Exit 0 when written, 2 when
     nothing was asked for or the folder holds no corpus."""
     from reportkit.corpus.outdir import OutputError, locked
-    from reportkit.corpus.store import write_long_csv
+    from reportkit.corpus.store import write_long_csvs
     from reportkit.corpus.workbook import export_workbook, sheet_rows
 
     if not args.xlsx and not args.long_csv:
@@ -284,7 +287,8 @@ def _export(args: argparse.Namespace) -> int:
                 raise FileNotFoundError(f"{args.processed}: no values.parquet; run "
                                         "`reportkit ingest` first")
             with locked(args.processed):
-                print(f"reportkit export: wrote {write_long_csv(args.processed)}")
+                for path in write_long_csvs(args.processed):
+                    print(f"reportkit export: wrote {path}")
     except (FileNotFoundError, ValueError, OutputError) as exc:
         print(f"reportkit export: {exc}", file=sys.stderr)
         return 2

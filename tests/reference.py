@@ -3,7 +3,8 @@
 * :func:`iter_reports`: the first, serial implementation of an ingest: files parsed in
   order in this process, later copies of the same content marked duplicates;
 * :func:`write_corpus`: frames held in memory written as pandas writes them (Parquet, and
-  Excel-safe CSV with a BOM; ``values.csv`` wide, :func:`wide_values`), staged and renamed
+  Excel-safe CSV with a BOM; ``values.csv`` wide, :func:`wide_values`; ``checks.csv`` the
+  checks not passed), staged and renamed
   as the package writes its outputs; the streamed writer
   (:class:`reportkit.corpus.store.CorpusWriter`) must give the same files.
 """
@@ -59,7 +60,7 @@ def wide_values(corpus: Corpus) -> pd.DataFrame:
 
 def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
     """Write ``values``/``reports``/``checks`` as Parquet and as CSV (UTF-8 with BOM, so
-    Excel shows the Chinese; the values wide, one row per report). Each file is written to
+    Excel shows the Chinese; the values wide, one row per report; the checks not passed). Each file is written to
     a temporary name and renamed, and all are staged before any is renamed, so an
     interrupted run leaves no half file."""
     out = Path(out_dir)
@@ -74,7 +75,9 @@ def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
                 if suffix == ".parquet":
                     frame.to_parquet(tmp, index=False)
                 else:
-                    shown = wide_values(corpus) if name == "values" else frame
+                    shown = (wide_values(corpus) if name == "values"
+                             else frame[frame["status"] != "passed"] if name == "checks"
+                             else frame)
                     excel_safe_frame(shown).to_csv(tmp, index=False, encoding="utf-8-sig")
     except BaseException:
         for tmp, _ in staged:

@@ -227,6 +227,9 @@ def test_export_command_and_long_csv(processed: Path, tmp_path: Path,
     long = pd.read_csv(processed / "values_long.csv", encoding="utf-8-sig")
     assert len(long) == pq.ParquetFile(processed / "values.parquet").metadata.num_rows
     assert list(long.columns[:5]) == ["report_id", "table", "row", "column", "value"]
+    every = pd.read_csv(processed / "checks_long.csv", encoding="utf-8-sig")
+    assert len(every) == pq.ParquetFile(processed / "checks.parquet").metadata.num_rows
+    assert (every["status"] == "passed").sum() > 200  # the seeds' identities, nearly all hold
     assert main(["export", "--processed", str(processed)]) == 2  # nothing asked for
     assert main(["export", "--xlsx", str(tmp_path / "x.xlsx"),
                  "--processed", str(tmp_path / "nowhere")]) == 2
@@ -235,6 +238,19 @@ def test_export_command_and_long_csv(processed: Path, tmp_path: Path,
         main(["export", "--help"])
     shown = capsys.readouterr().out
     assert "one row per report" in shown and "reportkit export --xlsx" in shown
+
+
+def test_checks_csv_holds_the_checks_that_did_not_pass(processed: Path) -> None:
+    """Excel opens checks.csv at any size: the passed checks (nearly all of a corpus's
+    millions) are only in the Parquet; every other check is in the CSV."""
+    shown = pd.read_csv(processed / "checks.csv", encoding="utf-8-sig",
+                        dtype={"report_id": str})
+    every = pd.read_parquet(processed / "checks.parquet")
+    assert "passed" not in set(shown["status"])
+    assert len(shown) == int((every["status"] != "passed").sum()) > 0
+    # seed 002's prose: 引发行政诉讼20件 … 其余1件尚在审理中; its rows: 1 + 2 = 3 pending
+    lawsuits = shown[shown["subject"].str.contains("其余1件尚在审理中", regex=False)]
+    assert lawsuits[["expected", "actual", "status"]].values.tolist() == [[3.0, 1.0, "failed"]]
 
 
 def test_values_out_of_order_are_refused(processed: Path, tmp_path: Path) -> None:

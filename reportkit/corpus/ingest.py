@@ -55,7 +55,7 @@ from reportkit.corpus.store import (
     load,
     rows_batch,
     to_frame,
-    write_long_csv,
+    write_long_csvs,
 )
 from reportkit.corpus.wide import REPORT_FIELDS
 from reportkit.corpus.workers import Limits
@@ -201,7 +201,8 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
     ``out_dir`` the returned corpus reads its frames from the written files when first
     used. ``ignore``: glob patterns of files under ``paths`` to leave out (``*.xlsx``).
     ``long_csv``: with ``out_dir``, also ``values_long.csv`` (one row per report and cell;
-    ``values.csv`` is wide, one row per report). Raises :class:`UsageError` for a path
+    ``values.csv`` is wide, one row per report) and ``checks_long.csv`` (every check;
+    ``checks.csv`` holds those that did not pass). Raises :class:`UsageError` for a path
     that does not exist or an output folder that cannot be used.
     """
     limits = limits or Limits()
@@ -216,7 +217,7 @@ def ingest_paths(paths: Iterable[str | Path], out_dir: str | Path | None = None,
             corpus = _ingest_into(paths, out_dir, max_size_mb, progress, jobs, cache, limits,
                                   say, ignore)
             if long_csv:
-                write_long_csv(out_dir)
+                write_long_csvs(out_dir)
             return corpus
     except OutputError as exc:
         raise UsageError(str(exc)) from exc

@@ -27,13 +27,19 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportkit.schema.frames import LONG_VALUES_CSV, OUTPUT_FILES, PROSE_FILE, ROW_STREAMS
+from reportkit.schema.frames import (
+    LONG_CHECKS_CSV,
+    LONG_VALUES_CSV,
+    OUTPUT_FILES,
+    PROSE_FILE,
+    ROW_STREAMS,
+)
 
 MARKER = ".reportkit-output"
 LOCK = ".reportkit.lock"
 #: What a previous run left, besides the marker: its six outputs (and the long CSV, the
 #: prose) and its cache folder.
-_OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV, PROSE_FILE}
+_OWN_FILES = frozenset(OUTPUT_FILES) | {LONG_VALUES_CSV, LONG_CHECKS_CSV, PROSE_FILE}
 _OWN_DIRS = frozenset({"cache"})
 #: The temporaries reportkit stages its outputs (and its lists of files) under (:func:`stage`),
 #: and the cache's index.

@@ -5,8 +5,9 @@ groups through :class:`pyarrow.parquet.ParquetWriter`, CSV lines formatted in Ar
 as ``pandas.DataFrame.to_csv`` formats them, so a corpus of any size is never held in memory
 whole; ``values.csv`` is the values wide (one row per report,
 :mod:`reportkit.corpus.wide`), written from the Parquet once the last value is in (in a
-process of its own, while the ingest finishes the rest), and the long CSV only on request
-(:func:`write_long_csv`). Every file goes to a temporary name first; all six are staged
+process of its own, while the ingest finishes the rest); ``checks.csv`` holds the checks
+that did not pass (every check is in the Parquet); the long CSVs of both only on request
+(:func:`write_long_csvs`). Every file goes to a temporary name first; all six are staged
 before any is renamed, so an interrupted run leaves the previous outputs as they were and
 no half file.
 """
@@ -34,7 +35,9 @@ from reportkit.corpus.workers import Background
 from reportkit.schema.frames import (
     CHECK_COLUMNS,
     FRAMES,
+    LONG_CHECKS_CSV,
     LONG_VALUES_CSV,
+    PASSED,
     PROSE_FILE,
     ROW_STREAMS,
     VALUE_COLUMNS,
@@ -347,8 +350,8 @@ class CorpusWriter:
         self._parquet[name].write_table(table)
         if name == "values":
             self._n_values += table.num_rows
-        if name in self._csv:  # values.csv is wide: made from the Parquet (end_values)
-            self._csv[name].write(csv_lines(table))
+        if name == "checks":  # values.csv is wide: made from the Parquet (end_values)
+            self._csv[name].write(csv_lines(not_passed(table)))
 
     def write_values(self, data: pa.Table | pa.RecordBatch) -> None:
         """Append rows of ``values`` (schema :data:`VALUES_SCHEMA`)."""
@@ -420,7 +423,8 @@ class CorpusWriter:
         finals = [self.out / name for name in WRITTEN_FILES]
         publish((self._staged[final.name], final) for final in finals)
         self._staged = {}
-        (self.out / LONG_VALUES_CSV).unlink(missing_ok=True)  # of older values: not kept
+        for name in (LONG_VALUES_CSV, LONG_CHECKS_CSV):  # of older outputs: not kept
+            (self.out / name).unlink(missing_ok=True)
         return finals
 
     def abort(self) -> None:
@@ -456,16 +460,28 @@ def write_wide_csv(values_parquet: str | Path, reports: pa.Table, path: str | Pa
     return Path(path)
 
 
-def write_long_csv(directory: str | Path, path: str | Path | None = None) -> Path:
-    """The long values (one row per report and cell, the columns of ``values.parquet``)
-    as an Excel-safe CSV, streamed from ``directory/values.parquet``; by default
-    ``directory/values_long.csv``. Written to a temporary and renamed."""
-    source = Path(directory) / "values.parquet"
-    target = Path(path) if path is not None else Path(directory) / LONG_VALUES_CSV
+def not_passed(checks: pa.Table) -> pa.Table:
+    """The rows of ``checks`` whose status is not :data:`PASSED` (what ``checks.csv``
+    holds)."""
+    passed = pc.fill_null(pc.equal(checks.column("status"), PASSED), False)
+    return checks.filter(pc.invert(passed))
 
+
+def write_long_csvs(directory: str | Path) -> list[Path]:
+    """The long CSVs of the corpus in ``directory``, Excel-safe, streamed from its Parquet:
+    ``values_long.csv`` (one row per report and cell, the columns of ``values.parquet``)
+    and ``checks_long.csv`` (every check, passed ones too). Each written to a temporary
+    and renamed; returns their paths."""
+    folder = Path(directory)
+    return [_write_long(folder / f"{frame}.parquet", folder / target, columns)
+            for frame, target, columns in (("values", LONG_VALUES_CSV, VALUE_COLUMNS),
+                                           ("checks", LONG_CHECKS_CSV, CHECK_COLUMNS))]
+
+
+def _write_long(source: Path, target: Path, columns: Sequence[str]) -> Path:
     def write(tmp: Path) -> None:
         with tmp.open("wb") as fh:
-            fh.write(_csv_header(VALUE_COLUMNS))
+            fh.write(_csv_header(columns))
             for batch in pq.ParquetFile(source).iter_batches(batch_size=65_536):
                 fh.write(csv_lines(batch))
 
