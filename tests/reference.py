@@ -60,9 +60,9 @@ def wide_values(corpus: Corpus) -> pd.DataFrame:
 
 def write_corpus(corpus: Corpus, out_dir: str | Path) -> list[Path]:
     """Write ``values``/``reports``/``checks`` as Parquet and as CSV (UTF-8 with BOM, so
-    Excel shows the Chinese; the values wide, one row per report; the checks not passed). Each file is written to
-    a temporary name and renamed, and all are staged before any is renamed, so an
-    interrupted run leaves no half file."""
+    Excel shows the Chinese; the values wide, one row per report; the checks not passed).
+    Each file is written to a temporary name and renamed, and all are staged before any
+    is renamed, so an interrupted run leaves no half file."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
