@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from synthetic import LAYOUTS, write_corpus
+from synthetic import LAYOUTS, iter_reports, stream_corpus
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,11 +25,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = p.parse_args(argv)
     started = time.perf_counter()
-    reports = write_corpus(args.out, args.n, seed=args.seed, layouts=args.layouts.split(","))
-    years = sorted({r.year for r in reports})
-    print(f"wrote {len(reports)} reports ({len({r.agency for r in reports})} bodies, "
-          f"{len({r.region for r in reports})} regions, years {years[0]}–{years[-1]}) to "
-          f"{args.out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    seen = stream_corpus(args.out, iter_reports(args.n, seed=args.seed,
+                                                layouts=args.layouts.split(",")))
+    kinds = {kind: sorted(k.split(":", 1)[1] for k in seen if k.startswith(f"{kind}:"))
+             for kind in ("body", "region", "year")}
+    years = kinds["year"]
+    print(f"wrote {sum(n for k, n in seen.items() if k.startswith('year:'))} reports "
+          f"({len(kinds['body'])} bodies, {len(kinds['region'])} regions, years "
+          f"{years[0]}–{years[-1]}) to {args.out} in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
     return 0
 
 

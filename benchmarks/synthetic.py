@@ -19,10 +19,13 @@ true figures so a test can compare what the parser reads with what was written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import random
-from collections.abc import Sequence
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,19 +228,51 @@ def _review(rng: random.Random, size: float) -> dict[CellKey, float]:
 def make_reports(n: int, *, seed: int = 0, layouts: Sequence[str] = ("cells", "rows"),
                  first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
                  non_utf8_share: float = 0.1) -> list[SyntheticReport]:
-    """``n`` reports with consistent arithmetic, deterministic for ``seed``.
+    """``n`` reports with consistent arithmetic, deterministic for ``seed``, in file order.
 
     Layouts take turns in the order given, so a small corpus has every layout and (years
     spanning 2019–2024) both templates. ``non_utf8_share`` of the files are saved in GBK.
     """
+    return list(iter_reports(n, seed=seed, layouts=layouts, first_year=first_year,
+                             last_year=last_year, non_utf8_share=non_utf8_share))
+
+
+def iter_reports(n: int, *, seed: int = 0, layouts: Sequence[str] = ("cells", "rows"),
+                 first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
+                 non_utf8_share: float = 0.1) -> Iterator[SyntheticReport]:
+    """The reports of :func:`make_reports`, one at a time: until its turn each is held
+    compactly (its figures as an array of floats, the keys shared), so a million fit."""
     for layout in layouts:
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}: use one of {LAYOUTS}")
     rng = random.Random(seed)
+    shared: dict[tuple[CellKey, ...], tuple[CellKey, ...]] = {}
+    held = []
+    for report in _invented(rng, n, layouts, first_year, last_year, non_utf8_share):
+        keys = tuple(report.values)
+        held.append((report, shared.setdefault(keys, keys),
+                     array("d", report.values.values())))
+        report.values = {}
+    order = list(range(len(held)))
+    rng.shuffle(order)  # a body's years are not neighbours in the folder
+    at = [0] * len(held)
+    for k, number in enumerate(order):
+        at[number] = k
+    for number, k in enumerate(at):  # files are named by number: this is file order
+        report, keys, figures = held[k]
+        held[k] = None  # type: ignore[call-overload]
+        report.file = f"r{number:06d}{SUFFIX[report.layout]}"
+        report.values = dict(zip(keys, figures))
+        yield report
+
+
+def _invented(rng: random.Random, n: int, layouts: Sequence[str], first_year: int,
+              last_year: int, non_utf8_share: float) -> Iterator[SyntheticReport]:
+    """``n`` reports in the order they are made up (bodies in turn, each a run of years)."""
     bodies = _bodies(rng)
-    reports: list[SyntheticReport] = []
+    made = 0
     b = 0
-    while len(reports) < n:
+    while made < n:
         body = bodies[b % len(bodies)]
         if b >= len(bodies):  # more reports than bodies × years: new names per round
             k = len(body.region)
@@ -250,7 +285,7 @@ def make_reports(n: int, *, seed: int = 0, layouts: Sequence[str] = ("cells", "r
         carried: dict[str, int] | None = None
         in_force: dict[str, float] | None = None
         for year in range(start, start + span):
-            if len(reports) >= n:
+            if made >= n:
                 break
             template = "2019" if year <= 2020 else "2021"
             requests, carried = _requests(rng, template, body.size, carried)
@@ -258,16 +293,11 @@ def make_reports(n: int, *, seed: int = 0, layouts: Sequence[str] = ("cells", "r
             in_force = ({r: proactive[("proactive", r, "in_force")] for r in schema.IN_FORCE_ROWS}
                         if template == "2021" else None)
             values = {**proactive, **requests, **_review(rng, body.size)}
-            layout = layouts[len(reports) % len(layouts)]
+            layout = layouts[made % len(layouts)]
             encoding = "gbk" if rng.random() < non_utf8_share else "utf-8"
-            reports.append(SyntheticReport("", body.name, body.region, year, template,
-                                           layout, encoding, rng.getrandbits(32), values))
-    order = list(range(len(reports)))
-    rng.shuffle(order)  # a body's years are not neighbours in the folder
-    for number, report in zip(order, reports):
-        report.file = f"r{number:06d}{SUFFIX[report.layout]}"
-    reports.sort(key=lambda r: r.file)
-    return reports
+            yield SyntheticReport("", body.name, body.region, year, template, layout,
+                                  encoding, rng.getrandbits(32), values)
+            made += 1
 
 
 def write_corpus(out_dir: str | Path, n: int, *, seed: int = 0,
@@ -275,18 +305,31 @@ def write_corpus(out_dir: str | Path, n: int, *, seed: int = 0,
                  **kwargs: object) -> list[SyntheticReport]:
     """Write ``n`` synthetic reports into ``out_dir`` (and a ``manifest.csv`` giving each
     file's region, which report text does not state); return them with their figures."""
+    reports = make_reports(n, seed=seed, layouts=layouts, **kwargs)  # type: ignore[arg-type]
+    stream_corpus(out_dir, reports, manifest=manifest)
+    return reports
+
+
+def stream_corpus(out_dir: str | Path, reports: Iterable[SyntheticReport],
+                  manifest: bool = True) -> Counter[str]:
+    """Write ``reports`` (any iterable: :func:`iter_reports` for a national corpus) into
+    ``out_dir``, and the ``manifest.csv``; returns how many reports of each body, region
+    and year (``body:…``, ``region:…``, ``year:…``) were written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    reports = make_reports(n, seed=seed, layouts=layouts, **kwargs)  # type: ignore[arg-type]
-    for report in reports:
-        (out / report.file).write_bytes(report.render())
-    if manifest:
-        with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
+    seen: Counter[str] = Counter()
+    with ((out / "manifest.csv").open("w", encoding="utf-8", newline="") if manifest
+          else contextlib.nullcontext()) as fh:
+        writer = csv.writer(fh) if fh is not None else None
+        if writer is not None:
             writer.writerow(["file", "agency", "agency_short", "region", "year"])
-            for report in reports:
+        for report in reports:
+            (out / report.file).write_bytes(report.render())
+            if writer is not None:
                 writer.writerow([report.file, "", "", report.region, ""])
-    return reports
+            seen.update((f"body:{report.agency}", f"region:{report.region}",
+                         f"year:{report.year}"))
+    return seen
 
 
 # --- how figures are written -------------------------------------------------------------------
