@@ -18,6 +18,7 @@ from reportkit.corpus.ingest import (
     UsageError,
     environment_error,
     ingest_paths,
+    n_failed,
     safe_name,
     summary,
 )
@@ -262,7 +263,7 @@ def _ingest(args: argparse.Namespace) -> int:
               + ("; values_long.csv, checks_long.csv: every cell, every check)"
                  if args.long_csv else ")"),
               file=sys.stderr)
-    return 1 if (corpus.reports["status"] == "failed").any() else 0
+    return 1 if n_failed(corpus) else 0
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -58,7 +58,13 @@ from typing import Any
 
 from reportkit.analysis.selection import Selection, SelectionError
 from reportkit.config import DEFAULTS, MANAGED_PARAMETERS, ConfigError, read_config
-from reportkit.corpus.ingest import UsageError, environment_error, ingest_paths, summary
+from reportkit.corpus.ingest import (
+    UsageError,
+    environment_error,
+    ingest_paths,
+    n_failed,
+    summary,
+)
 from reportkit.corpus.store import load
 
 #: Where a run's outputs go unless the config names other folders.
@@ -359,7 +365,7 @@ def run(config_path: str | None = None, options: RunOptions | None = None) -> in
                   file=sys.stderr)
             return _exit(2, ["the processed folder cannot be written"])
         print(summary(corpus), file=sys.stderr)
-        failed = int((corpus.reports["status"] == "failed").sum())
+        failed = n_failed(corpus)
         if failed:
             why.append(f"{failed} input file{'s' if failed > 1 else ''} could not be read "
                        "(listed above as failed; the other files were used)")

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportkit.corpus.csvtext import excel_safe_frame
 from reportkit.corpus.files import DEFAULT_MAX_SIZE_MB, _duplicate, parse_file
 from reportkit.corpus.manifest import read_manifests
 from reportkit.corpus.outdir import publish, stage
-from reportkit.corpus.store import Corpus, excel_safe_frame
+from reportkit.corpus.store import Corpus
 from reportkit.corpus.wide import REPORT_FIELDS, wide_columns
 from reportkit.extract.parse import Report
 from reportkit.schema.frames import FRAMES

@@ -23,9 +23,9 @@ from reportkit import analysis
 from reportkit.cli import main
 from reportkit.corpus import outdir, workers
 from reportkit.corpus.cache import parsing_modules
+from reportkit.corpus.csvtext import excel_safe
 from reportkit.corpus.ingest import UsageError, find_files, ingest_paths, load_corpus
 from reportkit.corpus.manifest import read_manifests
-from reportkit.corpus.store import excel_safe
 from reportkit.extract.parse import parse_bytes
 from reportkit.run import run
 

@@ -28,8 +28,9 @@ import reportkit.corpus.staging
 import reportkit.corpus.store
 from reportkit import schema
 from reportkit.cli import main
+from reportkit.corpus.csvtext import csv_lines
 from reportkit.corpus.ingest import _reports_frame, find_files
-from reportkit.corpus.store import Corpus, csv_lines
+from reportkit.corpus.store import Corpus
 from reportkit.extract import metadata
 from reportkit.extract.checks import YearEntry, check_across_years
 from reportkit.extract.parse import parse_bytes

@@ -25,6 +25,8 @@ import reportkit
 from reportkit import schema
 from reportkit.cli import main
 from reportkit.corpus import workbook
+from reportkit.corpus.ingest import n_failed, summary
+from reportkit.corpus.store import Corpus, StoredCorpus
 from reportkit.corpus.wide import REPORT_FIELDS, WidePivot, wide_cells, wide_columns
 from reportkit.schema.labels import cell_label
 
@@ -251,6 +253,21 @@ def test_checks_csv_holds_the_checks_that_did_not_pass(processed: Path) -> None:
     # seed 002's prose: 引发行政诉讼20件 … 其余1件尚在审理中; its rows: 1 + 2 = 3 pending
     lawsuits = shown[shown["subject"].str.contains("其余1件尚在审理中", regex=False)]
     assert lawsuits[["expected", "actual", "status"]].values.tolist() == [[3.0, 1.0, "failed"]]
+
+
+def test_a_stored_corpus_is_summed_up_from_a_few_columns(processed: Path) -> None:
+    """The ingest's summary and exit code read the columns they need, not the reports
+    frame whole (a million reports' frame is ~0.9 GB)."""
+    corpus = StoredCorpus(processed)
+    assert n_failed(corpus) == 1  # empty.txt
+    said = summary(corpus)
+    assert said.startswith("6 files: 5 ok, 1 failed;") and "empty.txt" in said
+    assert "reports" not in corpus._frames  # never loaded
+    bad = corpus.report_columns(["source_path", "status"], not_ok=True)
+    assert bad["source_path"].str.endswith("empty.txt").tolist() == [True]
+    in_memory = Corpus(pd.DataFrame(), pd.read_parquet(processed / "reports.parquet"),
+                       pd.DataFrame())
+    assert summary(in_memory) == said and n_failed(in_memory) == 1
 
 
 def test_values_out_of_order_are_refused(processed: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from reportkit import analysis
 from reportkit.charts.words import capitalize
-from reportkit.corpus.store import excel_safe_frame
+from reportkit.corpus.csvtext import excel_safe_frame
 from reportkit.schema.frames import STATUSES
 
 SKIPPED = "skipped"

@@ -372,18 +372,25 @@ def _reports_frame(rows: list[Any], cross: list[Any]) -> pd.DataFrame:
 
 
 def summary(corpus: Corpus) -> str:
-    """A short account of a run: counts per status, checks failed, each bad file."""
-    reports = corpus.reports
+    """A short account of a run: counts per status, checks failed, each bad file (read
+    from those columns alone: a stored national corpus is not loaded whole)."""
+    reports = corpus.report_columns(["status", "n_checks_failed"])
     counts = reports["status"].value_counts()
     parts = [f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0)]
     # n_checks_failed counts each report's failed identities, the cross-year ones included
     failed_checks = int(reports["n_checks_failed"].sum())
     lines = [f"{len(reports)} files: " + ", ".join(parts or ["none"])
              + f"; {failed_checks} failed identity checks"]
-    for row in reports.itertuples():
-        if row.status != "ok" and row.error:
+    for row in corpus.report_columns(["status", "source_path", "error"], not_ok=True
+                                     ).itertuples():
+        if row.error:
             lines.append(f"  {row.status}: {row.source_path}: {row.error}")
     return "\n".join(lines)
+
+
+def n_failed(corpus: Corpus) -> int:
+    """How many files of ``corpus`` could not be read (status ``failed``)."""
+    return int((corpus.report_columns(["status"])["status"] == "failed").sum())
 
 
 def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) -> Corpus:
@@ -402,4 +409,4 @@ def load_corpus(processed_dir: str | Path, raw_dir: str | Path | None = None) ->
 
 
 __all__ = ["DEFAULT_MAX_SIZE_MB", "Corpus", "UsageError", "environment_error", "find_files",
-           "ingest_paths", "load_corpus", "safe_name", "summary"]
+           "ingest_paths", "load_corpus", "n_failed", "safe_name", "summary"]
