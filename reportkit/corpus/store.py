@@ -224,7 +224,7 @@ class CorpusWriter:
         self._parquet[name].write_table(table)
         if name == "values":
             self._n_values += table.num_rows
-        if name == "checks":  # values.csv is wide: made from the Parquet (end_values)
+        if name == "checks":  # checks.csv: those not passed (values.csv: at end_values)
             self._csv[name].write(csv_lines(not_passed(table)))
 
     def write_values(self, data: pa.Table | pa.RecordBatch) -> None:

@@ -48,7 +48,7 @@ from reportkit.corpus.wide import (
     cell_templates,
     wide_cells,
 )
-from reportkit.schema.frames import REPORT_COLUMNS
+from reportkit.schema.frames import PASSED, REPORT_COLUMNS
 from reportkit.schema.labels import cell_label, column_label, field_label, row_label
 
 #: Rows one Excel sheet holds (Excel 2007 and later); a longer table goes on in another.
@@ -57,7 +57,7 @@ SHEET_ROWS = 1_048_576
 HEADER_ROWS = 2
 #: Columns of the failed checks listed on the ``checks`` sheet.
 FAILED_COLUMNS = ("report_id", "agency", "check", "subject", "expected", "actual", "kind")
-_CHECK_STATUSES = ("passed", "failed", "missing")
+_CHECK_STATUSES = (PASSED, "failed", "missing")
 _BOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
                  "strings_to_urls": False, "strings_to_numbers": False}
 _WIDTHS = {"report_id": 18, "agency": 30, "source_path": 40, "sha256": 18, "error": 50,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from reportkit import schema
+from reportkit.schema.frames import PASSED
 
 CellKey = tuple[str, str, str]
 _TOLERANCE = 1e-6
@@ -64,7 +65,7 @@ def result(report_id: str, check: str, subject: str, expected: float,
         return CheckResult(report_id, check, subject, expected, actual, None, "missing", kind)
     ok = abs(expected - actual) <= _TOLERANCE
     return CheckResult(report_id, check, subject, expected, actual, ok,
-                       "passed" if ok else "failed", kind)
+                       PASSED if ok else "failed", kind)
 
 
 # One identity's terms for one template: the cells whose presence says the table was
@@ -117,7 +118,7 @@ def check_report(report_id: str, template: str,
             else:
                 ok = abs(expected - actual) <= _TOLERANCE
                 results.append(CheckResult(report_id, name, subject, expected, actual, ok,
-                                           "passed" if ok else "failed"))
+                                           PASSED if ok else "failed"))
     return results
 
 

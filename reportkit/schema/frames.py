@@ -29,8 +29,9 @@ OUTPUT_FILES = tuple(f"{n}{s}" for n in FRAMES for s in (".parquet", ".csv"))
 #: holds those that did not pass).
 LONG_VALUES_CSV = "values_long.csv"
 LONG_CHECKS_CSV = "checks_long.csv"
-#: The check status ``checks.csv`` leaves out: nearly every check of a corpus passes (4.6
-#: million rows at 100,000 reports, four times what Excel opens); ``checks.parquet`` and
+#: The status of a check that holds (:func:`reportkit.extract.checks.result`), the one
+#: ``checks.csv`` leaves out: nearly every check of a corpus passes (4.6 million rows at
+#: 100,000 reports, four times what Excel opens); ``checks.parquet`` and
 #: ``checks_long.csv`` hold every check.
 PASSED = "passed"
 
