@@ -25,14 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     args = p.parse_args(argv)
     started = time.perf_counter()
-    seen = stream_corpus(args.out, iter_reports(args.n, seed=args.seed,
+    done = stream_corpus(args.out, iter_reports(args.n, seed=args.seed,
                                                 layouts=args.layouts.split(",")))
-    kinds = {kind: sorted(k.split(":", 1)[1] for k in seen if k.startswith(f"{kind}:"))
-             for kind in ("body", "region", "year")}
-    years = kinds["year"]
-    print(f"wrote {sum(n for k, n in seen.items() if k.startswith('year:'))} reports "
-          f"({len(kinds['body'])} bodies, {len(kinds['region'])} regions, years "
-          f"{years[0]}–{years[-1]}) to {args.out} in {time.perf_counter() - started:.1f} s",
+    print(f"wrote {done.reports} reports ({len(done.bodies)} bodies, {len(done.regions)} "
+          f"regions, years {min(done.years)}–{max(done.years)}) to {args.out} in "
+          f"{time.perf_counter() - started:.1f} s",
           file=sys.stderr)
     return 0
 

@@ -24,7 +24,6 @@ import csv
 import html
 import random
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,14 +309,23 @@ def write_corpus(out_dir: str | Path, n: int, *, seed: int = 0,
     return reports
 
 
+@dataclass
+class Written:
+    """What :func:`stream_corpus` wrote: how many reports, of which bodies, regions, years."""
+
+    reports: int = 0
+    bodies: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+
+
 def stream_corpus(out_dir: str | Path, reports: Iterable[SyntheticReport],
-                  manifest: bool = True) -> Counter[str]:
+                  manifest: bool = True) -> Written:
     """Write ``reports`` (any iterable: :func:`iter_reports` for a national corpus) into
-    ``out_dir``, and the ``manifest.csv``; returns how many reports of each body, region
-    and year (``body:…``, ``region:…``, ``year:…``) were written."""
+    ``out_dir``, and the ``manifest.csv``; returns what was written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    seen: Counter[str] = Counter()
+    written = Written()
     with ((out / "manifest.csv").open("w", encoding="utf-8", newline="") if manifest
           else contextlib.nullcontext()) as fh:
         writer = csv.writer(fh) if fh is not None else None
@@ -327,9 +335,11 @@ def stream_corpus(out_dir: str | Path, reports: Iterable[SyntheticReport],
             (out / report.file).write_bytes(report.render())
             if writer is not None:
                 writer.writerow([report.file, "", "", report.region, ""])
-            seen.update((f"body:{report.agency}", f"region:{report.region}",
-                         f"year:{report.year}"))
-    return seen
+            written.reports += 1
+            written.bodies.add(report.agency)
+            written.regions.add(report.region)
+            written.years.add(report.year)
+    return written
 
 
 # --- how figures are written -------------------------------------------------------------------
